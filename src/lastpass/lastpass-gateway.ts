@@ -1,0 +1,228 @@
+import {
+  BATCHABLE_KINDS,
+  type AccountAction,
+  type AddUserCommand,
+  type ChangeGroupsCommand,
+  type DeleteUserCommand,
+  type DisableUserCommand,
+  type EnableUserCommand,
+  type LastPassCommand,
+} from '../core/commands.ts';
+import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
+
+import type { BatchItem, BatchResult } from './batch-results.ts';
+import { checkEffects, type EffectQuestion } from './effect-check.ts';
+import { LastPassRejectedError } from './errors.ts';
+import type { LastPassClient } from './lastpass.client.ts';
+import { outcomeOfError } from './outcome-of-error.ts';
+
+type BatchCommand = AddUserCommand | ChangeGroupsCommand | DisableUserCommand | EnableUserCommand;
+type SingleCommand = Exclude<LastPassCommand, BatchCommand>;
+
+/**
+ * LastPassGateway on top of LastPassClient. Batchable kinds go out as one call for the whole
+ * array; the rest one call per command, in order.
+ *
+ * "Already so" counts as done (design: re-running a command whose effect holds is a success),
+ * but LastPass's `unchanged_users` does not say whether a user was already disabled/enabled or
+ * does not exist at all. So for every unchanged (or unreported) user the gateway looks the user
+ * up with `getuserdata`: present and in the wanted state → done; absent, or present in the other
+ * state → failed with the reason. A refused deluser gets the same check, so a retried delete of a
+ * user who is already gone is done rather than dead-lettered.
+ */
+export class LastPassGatewayAdapter implements LastPassGateway {
+  readonly #client: LastPassClient;
+
+  constructor(client: LastPassClient) {
+    this.#client = client;
+  }
+
+  async execute(commands: readonly LastPassCommand[]): Promise<CommandOutcome[]> {
+    const outcomes: CommandOutcome[] = [];
+    for (const run of runsOfOneKind(commands)) {
+      const authFailure = outcomes.find((outcome) => outcome.status === 'auth_failed');
+      // Once the credentials are refused nothing else can succeed; do not keep knocking.
+      if (authFailure) {
+        outcomes.push(...run.map(() => authFailure));
+        continue;
+      }
+      outcomes.push(...(await this.#executeRun(run)));
+    }
+    return outcomes;
+  }
+
+  async #executeRun(run: readonly LastPassCommand[]): Promise<CommandOutcome[]> {
+    try {
+      const first = run[0];
+      if (first === undefined) return [];
+      if (BATCHABLE_KINDS.has(first.kind)) return await this.#executeBatch(run as readonly BatchCommand[]);
+      const outcomes: CommandOutcome[] = [];
+      for (const [index, command] of (run as readonly SingleCommand[]).entries()) {
+        const outcome = await this.#executeOne(command);
+        outcomes.push(outcome);
+        if (outcome.status === 'auth_failed') return [...outcomes, ...run.slice(index + 1).map(() => outcome)];
+      }
+      return outcomes;
+    } catch (error) {
+      const outcome = outcomeOfError(error);
+      return run.map(() => outcome);
+    }
+  }
+
+  async #executeBatch(batch: readonly BatchCommand[]): Promise<CommandOutcome[]> {
+    let result: BatchResult;
+    try {
+      result = await this.#sendBatch(batch);
+    } catch (error) {
+      // One bad entry can make LastPass refuse the whole call; send each alone to find it, so the
+      // others are not dead-lettered with it.
+      if (error instanceof LastPassRejectedError && batch.length > 1) return this.#executeEachAlone(batch);
+      return batch.map(() => outcomeOfError(error));
+    }
+    return this.#resolveItems(batch, result);
+  }
+
+  async #executeEachAlone(batch: readonly BatchCommand[]): Promise<CommandOutcome[]> {
+    const outcomes: CommandOutcome[] = [];
+    for (const command of batch) outcomes.push(...(await this.#executeBatch([command])));
+    return outcomes;
+  }
+
+  async #sendBatch(batch: readonly BatchCommand[]): Promise<BatchResult> {
+    const first = batch[0] as BatchCommand;
+    switch (first.kind) {
+      case 'add_user':
+        return this.#client.batchAdd(
+          (batch as readonly AddUserCommand[]).map((command) => ({
+            username: command.username,
+            groups: command.groups,
+            ...(command.fullname === undefined ? {} : { fullname: command.fullname }),
+            ...(command.attribs === undefined ? {} : { attribs: command.attribs }),
+          })),
+        );
+      case 'change_groups':
+        return this.#client.changeGroups(
+          (batch as readonly ChangeGroupsCommand[]).map((command) => ({
+            username: command.username,
+            add: command.add,
+            del: command.del,
+          })),
+        );
+      case 'disable_user':
+        return this.#client.disableUsers(batch.map((command) => command.username));
+      case 'enable_user':
+        return this.#client.enableUsers(batch.map((command) => command.username));
+    }
+  }
+
+  /** Per-user outcomes; users whose result LastPass left open are looked up. */
+  async #resolveItems(batch: readonly BatchCommand[], result: BatchResult): Promise<CommandOutcome[]> {
+    const outcomes: (CommandOutcome | undefined)[] = [];
+    const questions: { index: number; question: EffectQuestion }[] = [];
+    batch.forEach((command, index) => {
+      const item = result.items[index];
+      const question = item === undefined ? undefined : questionFor(command, item);
+      if (question !== undefined) questions.push({ index, question });
+      outcomes.push(question === undefined ? itemOutcome(item, result) : undefined);
+    });
+    const answers = await checkEffects(
+      this.#client,
+      questions.map((entry) => entry.question),
+    );
+    questions.forEach((entry, position) => {
+      outcomes[entry.index] = answers[position];
+    });
+    return outcomes.map((outcome) => outcome ?? { status: 'failed', reason: 'LastPass did not report this user' });
+  }
+
+  async #executeOne(command: SingleCommand): Promise<CommandOutcome> {
+    try {
+      await this.#sendOne(command);
+      return { status: 'done' };
+    } catch (error) {
+      if (command.kind === 'delete_user' && error instanceof LastPassRejectedError) {
+        const [outcome] = await checkEffects(this.#client, [deleteQuestion(command, error.message)]);
+        return outcome ?? outcomeOfError(error);
+      }
+      return outcomeOfError(error);
+    }
+  }
+
+  async #sendOne(command: SingleCommand): Promise<void> {
+    switch (command.kind) {
+      case 'update_user':
+        return this.#client.updateUser({ username: command.username, fullname: command.fullname });
+      case 'delete_user':
+        return this.#client.deleteUser(command.username, command.action);
+      case 'update_email':
+        return this.#client.updateEmail(command.oldEmail, command.newEmail);
+      default:
+        return this.#sendAccountAction(command.kind, command.username);
+    }
+  }
+
+  async #sendAccountAction(action: AccountAction, username: string): Promise<void> {
+    switch (action) {
+      case 'reinvite_user':
+        return this.#client.reinviteUser(username);
+      case 'reset_password':
+        return this.#client.resetPassword(username);
+      case 'require_master_password_change':
+        return this.#client.requireMasterPasswordChange(username);
+      case 'disable_multifactor':
+        return this.#client.disableMultifactor(username);
+      default:
+        // Commands arrive from storage; a kind written by a newer version must not pass as done.
+        throw new Error(`no LastPass command for kind ${String(action satisfies never)}`);
+    }
+  }
+}
+
+function questionFor(command: BatchCommand, item: BatchItem): EffectQuestion | undefined {
+  if (command.kind !== 'disable_user' && command.kind !== 'enable_user') return undefined;
+  if (item.result !== 'unchanged' && item.result !== 'uncertain') return undefined;
+  const expected = command.kind === 'disable_user' ? 'disabled' : 'enabled';
+  const doubt =
+    item.result === 'unchanged'
+      ? `LastPass listed the user as unchanged`
+      : `LastPass did not report the user as ${expected} or unchanged`;
+  return { username: command.username, expected, doubt };
+}
+
+function itemOutcome(item: BatchItem | undefined, result: BatchResult): CommandOutcome {
+  switch (item?.result) {
+    case 'applied':
+      return { status: 'done' };
+    case 'failed':
+      return { status: 'failed', reason: `LastPass ${result.status}: ${item.message ?? 'failed'}` };
+    case 'uncertain':
+    case 'unchanged':
+      // Reached only for batchadd/batchchangegrp: a WARN whose errors name nobody leaves each
+      // user's fate unknown; an operator looks rather than the change being assumed.
+      return {
+        status: 'failed',
+        reason: `LastPass ${result.status} with errors naming no user (${result.unattributedErrors.join('; ')}); whether this change applied is unknown`,
+      };
+    case undefined:
+      return { status: 'failed', reason: 'LastPass did not report this user' };
+  }
+}
+
+function deleteQuestion(command: DeleteUserCommand, refusal: string): EffectQuestion {
+  return {
+    username: command.username,
+    expected: command.action === 'deactivate' ? 'disabled' : 'absent',
+    doubt: refusal,
+  };
+}
+
+/** Consecutive commands of one kind; the port promises one kind, this keeps order if it is broken. */
+function runsOfOneKind(commands: readonly LastPassCommand[]): LastPassCommand[][] {
+  const runs: LastPassCommand[][] = [];
+  for (const command of commands) {
+    const last = runs.at(-1);
+    if (last !== undefined && last[0]?.kind === command.kind) last.push(command);
+    else runs.push([command]);
+  }
+  return runs;
+}
