@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+
+import { registerSimulatorCommand } from './simulator.command.ts';
+import { registerStartCommand } from './start.command.ts';
+
+const program = new Command('lpprov')
+  .description('Keeps LastPass Business accounts in step with who works at the company.')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // commander exits 0 for --help and --version and 1 for usage errors; keep its codes.
+    process.exit(err.exitCode);
+  });
+
+registerStartCommand(program);
+registerSimulatorCommand(program);
+
+await program.parseAsync(process.argv);

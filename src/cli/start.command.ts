@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+
+import { ConfigError } from '../config/config-error.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { startLpprov } from '../main.ts';
+import { createLogger } from '../observability/logger.ts';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run lpprov: the outbox dispatcher, the HTTP endpoints and, with KAFKA_BROKERS, the Kafka consumer')
+    .action(async () => {
+      let config;
+      try {
+        config = loadConfig(process.env);
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          process.stderr.write(`lpprov: ${error.message}\n`);
+          process.exit(1);
+        }
+        throw error;
+      }
+      const logger = createLogger({ level: config.logLevel });
+      const running = await startLpprov(config, {
+        logger,
+        onFatal: (error) => {
+          logger.fatal({ err: error }, 'a component failed beyond repair; exiting so a supervisor restarts lpprov');
+          process.exit(1);
+        },
+      });
+      let stopping = false;
+      const shutdown = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting without waiting');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, 'stopping');
+        running.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'stop failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+    });
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+import { Secret } from '../core/secret.ts';
+import type { Config, DatabaseConfig } from './config.ts';
+import { ConfigError } from './config-error.ts';
+
+export const DEFAULT_LASTPASS_URL = 'https://lastpass.com/enterpriseapi.php';
+export const DEFAULT_DATABASE_PATH = './data/lpprov.db';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Unset and empty mean the same: an empty variable in a compose file or unit file is "not set". */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const commaList = optionalText.transform((v) =>
+  v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+);
+
+// Bearer tokens guard provisioning; a short one is guessable.
+const token = z.string().min(16, 'each token must be at least 16 characters');
+
+const envSchema = z.object({
+    LASTPASS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    LASTPASS_CID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be the numeric LastPass account number').optional()),
+    LASTPASS_PROVHASH: optionalText,
+    DATABASE_URL: optionalText,
+    KAFKA_BROKERS: commaList.pipe(
+      z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'each broker must be host:port')),
+    ),
+    KAFKA_TOPIC: optionalText.pipe(
+      z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a valid Kafka topic name').optional(),
+    ),
+    KAFKA_GROUP_ID: optionalText,
+    PORT: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d{1,5}$/, 'must be a TCP port (0-65535)')
+        .transform(Number)
+        .refine((port) => port <= 65535, 'must be a TCP port (0-65535)')
+        .optional(),
+    ),
+    SCIM_TOKENS: commaList.pipe(z.array(token)),
+    HR_WEBHOOK_TOKENS: commaList.pipe(z.array(token)),
+    POLICY_FILE: optionalText,
+    LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS).optional()),
+  });
+
+function parseDatabase(value: string | undefined): DatabaseConfig {
+  if (value !== undefined && /^postgres(ql)?:\/\//.test(value)) {
+    return { kind: 'postgres', url: new Secret(value) };
+  }
+  return { kind: 'sqlite', path: value ?? DEFAULT_DATABASE_PATH };
+}
+
+/**
+ * Reads lpprov's configuration from an environment (normally `process.env`), once, at start.
+ * Every problem is reported together in one ConfigError; the result is deeply frozen.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = envSchema.safeParse(env);
+  // Messages name the variable but never echo its value: the value may be a secret.
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
+  const hasCid = (env.LASTPASS_CID ?? '').trim() !== '';
+  const hasHash = (env.LASTPASS_PROVHASH ?? '').trim() !== '';
+  if (hasCid !== hasHash) {
+    // One without the other is a half-configured production system; refuse it rather than guess.
+    problems.push(`${hasCid ? 'LASTPASS_PROVHASH' : 'LASTPASS_CID'}: LASTPASS_CID and LASTPASS_PROVHASH must be set together`);
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const config: Config = {
+    lastpass: {
+      url: e.LASTPASS_URL ?? DEFAULT_LASTPASS_URL,
+      cid: e.LASTPASS_CID,
+      provhash: e.LASTPASS_PROVHASH === undefined ? undefined : new Secret(e.LASTPASS_PROVHASH),
+    },
+    database: parseDatabase(e.DATABASE_URL),
+    kafka:
+      e.KAFKA_BROKERS.length === 0
+        ? undefined
+        : {
+            brokers: e.KAFKA_BROKERS,
+            topic: e.KAFKA_TOPIC ?? 'hr.lifecycle.v1',
+            groupId: e.KAFKA_GROUP_ID ?? 'lpprov',
+          },
+    port: e.PORT ?? 8080,
+    scimTokens: e.SCIM_TOKENS.map((t) => new Secret(t)),
+    hrWebhookTokens: e.HR_WEBHOOK_TOKENS.map((t) => new Secret(t)),
+    policyFile: e.POLICY_FILE,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof Secret) && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

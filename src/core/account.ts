@@ -1,0 +1,21 @@
+/** What lpprov wants a person's LastPass account to be. */
+export interface DesiredAccount {
+  /** LastPass username: the work email. */
+  readonly username: string;
+  readonly fullname: string;
+  /** Managed LastPass groups the person should be in. */
+  readonly groups: readonly string[];
+  /** False for a leaver: the account should be disabled. */
+  readonly active: boolean;
+}
+
+/**
+ * The LastPass account as lpprov has planned it: the state the account reaches once every command
+ * already in the outbox has run. Reconciliation compares it with LastPass itself.
+ */
+export interface LastPassAccount {
+  readonly username: string;
+  readonly fullname: string;
+  readonly groups: readonly string[];
+  readonly disabled: boolean;
+}

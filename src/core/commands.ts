@@ -1,0 +1,96 @@
+/**
+ * Glossary.
+ * - person: one human known to lpprov, keyed by `personId` (HR person id or SCIM externalId).
+ * - command: one intended LastPass effect for one person, planned by the core and stored in the
+ *   outbox in the same transaction as the state change that caused it.
+ * - batchable command: a command whose LastPass API call takes many users at once, so the
+ *   dispatcher may merge the commands of many people into one call.
+ * - outcome: what became of one command after a call (done, retry later, failed for good, or the
+ *   credentials were refused).
+ */
+
+/** `deluser` deleteaction values by name: 0 deactivate, 1 remove from company, 2 delete, 3 uninvite. */
+export const DELETE_ACTIONS = ['deactivate', 'remove', 'delete', 'uninvite'] as const;
+export type DeleteAction = (typeof DELETE_ACTIONS)[number];
+
+export interface AddUserCommand {
+  readonly kind: 'add_user';
+  readonly username: string;
+  readonly fullname?: string;
+  readonly groups: readonly string[];
+  readonly attribs?: Readonly<Record<string, string>>;
+}
+
+export interface UpdateUserCommand {
+  readonly kind: 'update_user';
+  readonly username: string;
+  readonly fullname: string;
+}
+
+export interface ChangeGroupsCommand {
+  readonly kind: 'change_groups';
+  readonly username: string;
+  readonly add: readonly string[];
+  readonly del: readonly string[];
+}
+
+export interface DisableUserCommand {
+  readonly kind: 'disable_user';
+  readonly username: string;
+}
+
+export interface EnableUserCommand {
+  readonly kind: 'enable_user';
+  readonly username: string;
+}
+
+export interface DeleteUserCommand {
+  readonly kind: 'delete_user';
+  readonly username: string;
+  readonly action: DeleteAction;
+}
+
+export interface UpdateEmailCommand {
+  readonly kind: 'update_email';
+  readonly oldEmail: string;
+  readonly newEmail: string;
+}
+
+/** Single-user account actions that only take a username. */
+export const ACCOUNT_ACTIONS = [
+  'reinvite_user',
+  'reset_password',
+  'require_master_password_change',
+  'disable_multifactor',
+] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
+
+export interface AccountActionCommand {
+  readonly kind: AccountAction;
+  readonly username: string;
+}
+
+export type LastPassCommand =
+  | AddUserCommand
+  | UpdateUserCommand
+  | ChangeGroupsCommand
+  | DisableUserCommand
+  | EnableUserCommand
+  | DeleteUserCommand
+  | UpdateEmailCommand
+  | AccountActionCommand;
+
+export type CommandKind = LastPassCommand['kind'];
+
+/** Kinds whose API call takes many users, so commands of many people can share one call. */
+export const BATCHABLE_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>([
+  'add_user',
+  'change_groups',
+  'disable_user',
+  'enable_user',
+]);
+
+/** The LastPass username (email) a command acts on. */
+export function commandUsername(command: LastPassCommand): string {
+  return command.kind === 'update_email' ? command.oldEmail : command.username;
+}

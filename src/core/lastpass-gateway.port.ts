@@ -1,0 +1,25 @@
+import type { LastPassCommand } from './commands.ts';
+
+/** What became of one command after the gateway tried it. */
+export type CommandOutcome =
+  /** The effect holds now (including "already so": re-running a command whose effect holds is a success). */
+  | { readonly status: 'done'; readonly detail?: string }
+  /** Worth trying again later: network trouble, throttling, a 5xx. */
+  | { readonly status: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
+  /** Trying again cannot help: the request itself is wrong for LastPass. */
+  | { readonly status: 'failed'; readonly reason: string }
+  /** LastPass refused the account number or provisioning hash: nothing for this account can succeed. */
+  | { readonly status: 'auth_failed'; readonly reason: string };
+
+/**
+ * The dispatcher's view of LastPass. Implemented by src/lastpass; the dispatcher gets it from the
+ * composition root.
+ */
+export interface LastPassGateway {
+  /**
+   * Carries out commands that all have the same kind, as one API call when the kind is batchable
+   * (see BATCHABLE_KINDS) and one call per command otherwise. Returns one outcome per command, in
+   * the order given. Never rejects: every failure is an outcome, and outcomes never carry secrets.
+   */
+  execute(commands: readonly LastPassCommand[]): Promise<CommandOutcome[]>;
+}

@@ -1,0 +1,53 @@
+import type { DesiredAccount, LastPassAccount } from '../core/account.ts';
+import type { PersonRecord, PersonRepository } from '../core/ports.ts';
+import { type SqlExecutor, toNumber } from './sql-database.ts';
+
+interface PersonRow {
+  [column: string]: unknown;
+  person_id: string;
+  desired: string;
+  lastpass: string | null;
+  last_sequence: unknown;
+  last_event_time: unknown;
+}
+
+export class SqlPersonRepository implements PersonRepository {
+  readonly #db: SqlExecutor;
+
+  constructor(db: SqlExecutor) {
+    this.#db = db;
+  }
+
+  async get(personId: string): Promise<PersonRecord | undefined> {
+    const [row] = await this.#db.query<PersonRow>(
+      'SELECT person_id, desired, lastpass, last_sequence, last_event_time FROM people WHERE person_id = $1',
+      [personId],
+    );
+    if (row === undefined) return undefined;
+    return {
+      personId: row.person_id,
+      desired: JSON.parse(row.desired) as DesiredAccount,
+      lastpass: row.lastpass === null ? undefined : (JSON.parse(row.lastpass) as LastPassAccount),
+      lastSequence: row.last_sequence == null ? undefined : toNumber(row.last_sequence),
+      lastEventTime: row.last_event_time == null ? undefined : toNumber(row.last_event_time),
+    };
+  }
+
+  async save(record: PersonRecord, now: number): Promise<void> {
+    await this.#db.execute(
+      `INSERT INTO people (person_id, desired, lastpass, last_sequence, last_event_time, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6)
+       ON CONFLICT (person_id) DO UPDATE SET desired = excluded.desired, lastpass = excluded.lastpass,
+         last_sequence = excluded.last_sequence, last_event_time = excluded.last_event_time,
+         updated_at = excluded.updated_at`,
+      [
+        record.personId,
+        JSON.stringify(record.desired),
+        record.lastpass === undefined ? null : JSON.stringify(record.lastpass),
+        record.lastSequence ?? null,
+        record.lastEventTime ?? null,
+        now,
+      ],
+    );
+  }
+}

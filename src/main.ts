@@ -1,0 +1,142 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+
+import express from 'express';
+
+import { applyHrInputs } from './app/apply-hr-inputs.ts';
+import type { HrInput } from './app/hr-input.ts';
+import type { Config, LastPassConfig } from './config/config.ts';
+import type { Clock } from './core/ports.ts';
+import { Secret } from './core/secret.ts';
+import { HrKafkaConsumer } from './consumers/kafka-hr-consumer.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase } from './db/open-database.ts';
+import { SqlUnitOfWork } from './db/sql-unit-of-work.ts';
+import { LastPassClient } from './lastpass/lastpass.client.ts';
+import { LastPassGatewayAdapter } from './lastpass/lastpass-gateway.ts';
+import { healthRouter } from './observability/health.router.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { DEFAULT_DISPATCHER_SETTINGS, Dispatcher } from './outbox/dispatcher.ts';
+import { SqlOutboxStore } from './outbox/sql-outbox.store.ts';
+import { startSimulator } from './simulator/index.ts';
+
+export interface StartOptions {
+  readonly logger?: Logger;
+  /** Called when a component fails beyond repair (Kafka consumer crash): the process should exit non-zero. */
+  readonly onFatal?: (error: Error) => void;
+}
+
+export interface RunningLpprov {
+  /** Base URL of the HTTP listener. */
+  readonly httpUrl: string;
+  /** True when no LastPass credentials were configured and an in-process simulator stands in. */
+  readonly simulated: boolean;
+  /** LastPass endpoint in use (the simulator's in simulation mode). */
+  readonly lastpassUrl: string;
+  /** Stops taking input first, then dispatch, then closes connections; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Composition root: builds every adapter from the configuration and starts lpprov. Components
+ * start in dependency order and stop in reverse, so input stops before dispatch and dispatch
+ * before the connections it uses.
+ */
+export async function startLpprov(config: Config, options: StartOptions = {}): Promise<RunningLpprov> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error({ err: error }, 'error while stopping a component');
+      }
+    }
+  };
+
+  try {
+    const lastpass = await lastpassTarget(config.lastpass, logger, stops);
+
+    const db = openDatabase(config.database);
+    stops.push(() => db.close());
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.version) }, 'database migrated');
+
+    const client = new LastPassClient({ ...lastpass.credentials, url: lastpass.url, logger });
+    stops.push(() => client.close());
+    const dispatcher = new Dispatcher(
+      { store: new SqlOutboxStore(db), gateway: new LastPassGatewayAdapter(client), clock: systemClock, logger },
+      { ...DEFAULT_DISPATCHER_SETTINGS, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
+    );
+    dispatcher.start();
+    stops.push(() => dispatcher.stop());
+
+    const unitOfWork = new SqlUnitOfWork(db);
+    const apply = async (inputs: readonly HrInput[]) => {
+      const results = await applyHrInputs({ unitOfWork, clock: systemClock }, inputs);
+      dispatcher.wake();
+      return results;
+    };
+
+    if (config.kafka !== undefined) {
+      const consumer = new HrKafkaConsumer({
+        config: config.kafka,
+        logger,
+        apply,
+        onFatal: options.onFatal ?? ((error) => logger.fatal({ err: error }, 'Kafka consumer stopped for good')),
+      });
+      await consumer.start();
+      stops.push(() => consumer.stop());
+    }
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(healthRouter());
+    const server = app.listen(config.port);
+    await once(server, 'listening');
+    stops.push(() => closeServer(server));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const httpUrl = `http://127.0.0.1:${port}`;
+
+    logger.info({ httpUrl, lastpassUrl: lastpass.url, simulated: lastpass.simulated, kafka: config.kafka !== undefined }, 'lpprov started');
+    return { httpUrl, simulated: lastpass.simulated, lastpassUrl: lastpass.url, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+interface LastPassTarget {
+  readonly url: string;
+  readonly credentials: { readonly cid: string; readonly provhash: Secret };
+  readonly simulated: boolean;
+}
+
+/** The configured LastPass account, or an in-process simulator when no credentials are set. */
+async function lastpassTarget(config: LastPassConfig, logger: Logger, stops: (() => Promise<void>)[]): Promise<LastPassTarget> {
+  if (config.cid !== undefined && config.provhash !== undefined) {
+    return { url: config.url, credentials: { cid: config.cid, provhash: config.provhash }, simulated: false };
+  }
+  const cid = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+  const provhash = randomBytes(24).toString('hex');
+  const simulator = await startSimulator({ cid, provhash, port: 0 });
+  stops.push(() => simulator.stop());
+  logger.warn(
+    { lastpassUrl: simulator.endpoint },
+    'SIMULATION MODE: no LASTPASS_CID/LASTPASS_PROVHASH set, so commands go to an in-process LastPass simulator, not to LastPass',
+  );
+  return { url: simulator.endpoint, credentials: { cid, provhash: new Secret(provhash) }, simulated: true };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

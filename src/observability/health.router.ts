@@ -1,0 +1,10 @@
+import { Router } from 'express';
+
+/** `/healthz`: the process is alive and serving HTTP. Readiness checks come with observability. */
+export function healthRouter(): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  return router;
+}
