@@ -7,7 +7,7 @@ import express from 'express';
 
 import { applyHrInputs } from './app/apply-hr-inputs.ts';
 import type { HrInput } from './app/hr-input.ts';
-import type { Config, LastPassConfig } from './config/config.ts';
+import type { Config, DispatchConfig, LastPassConfig } from './config/config.ts';
 import type { Clock } from './core/ports.ts';
 import { Secret } from './core/secret.ts';
 import { HrKafkaConsumer } from './consumers/kafka-hr-consumer.ts';
@@ -18,14 +18,18 @@ import { LastPassClient } from './lastpass/lastpass.client.ts';
 import { LastPassGatewayAdapter } from './lastpass/lastpass-gateway.ts';
 import { healthRouter } from './observability/health.router.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { DEFAULT_DISPATCHER_SETTINGS, Dispatcher } from './outbox/dispatcher.ts';
-import { SqlOutboxStore } from './outbox/sql-outbox.store.ts';
+import { LpprovMetrics } from './observability/metrics.ts';
+import { SqlAccountControl } from './outbox/account-control.store.ts';
+import { Dispatcher } from './outbox/dispatcher.ts';
+import type { DispatcherSettings } from './outbox/dispatcher-settings.ts';
+import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { startSimulator } from './simulator/index.ts';
 
 export interface StartOptions {
   readonly logger?: Logger;
   /** Called when a component fails beyond repair (Kafka consumer crash): the process should exit non-zero. */
   readonly onFatal?: (error: Error) => void;
+  readonly metrics?: LpprovMetrics;
 }
 
 export interface RunningLpprov {
@@ -67,14 +71,29 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.version) }, 'database migrated');
 
+    const metrics = options.metrics ?? new LpprovMetrics();
     const client = new LastPassClient({ ...lastpass.credentials, url: lastpass.url, logger });
     stops.push(() => client.close());
+    // Pauses and the breaker are kept per account; simulation mode's account number changes per start.
+    const settings = dispatcherSettings(config.dispatch, lastpass.simulated ? 'simulator' : lastpass.credentials.cid);
+    const store = outboxStoreFor(db);
+    const control = new SqlAccountControl(db);
     const dispatcher = new Dispatcher(
-      { store: new SqlOutboxStore(db), gateway: new LastPassGatewayAdapter(client), clock: systemClock, logger },
-      { ...DEFAULT_DISPATCHER_SETTINGS, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` },
+      {
+        store,
+        control,
+        rateLimiter: rateLimiterFor(db, control, settings.account, settings.rate),
+        gateway: new LastPassGatewayAdapter(client),
+        clock: systemClock,
+        logger,
+        metrics,
+      },
+      settings,
     );
     dispatcher.start();
     stops.push(() => dispatcher.stop());
+    const unlisten = await store.onEnqueued(() => dispatcher.wake());
+    stops.push(unlisten);
 
     const unitOfWork = new SqlUnitOfWork(db);
     const apply = async (inputs: readonly HrInput[]) => {
@@ -97,6 +116,9 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     const app = express();
     app.disable('x-powered-by');
     app.use(healthRouter());
+    app.get('/metrics', (_req, res, next) => {
+      metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
+    });
     const server = app.listen(config.port);
     await once(server, 'listening');
     stops.push(() => closeServer(server));
@@ -132,6 +154,23 @@ async function lastpassTarget(config: LastPassConfig, logger: Logger, stops: (()
     'SIMULATION MODE: no LASTPASS_CID/LASTPASS_PROVHASH set, so commands go to an in-process LastPass simulator, not to LastPass',
   );
   return { url: simulator.endpoint, credentials: { cid, provhash: new Secret(provhash) }, simulated: true };
+}
+
+function dispatcherSettings(config: DispatchConfig, account: string): DispatcherSettings {
+  return {
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    account,
+    batchSize: config.batchSize,
+    maxInFlight: config.maxInFlight,
+    rate: { perSecond: config.ratePerSecond, burst: config.rateBurst },
+    leaseMs: config.leaseMs,
+    pollMs: config.pollMs,
+    gatherMs: config.gatherMs,
+    authPauseMs: 30_000,
+    maxAuthPauseMs: 600_000,
+    backoff: { baseMs: config.retryBaseMs, capMs: config.retryCapMs, maxAttempts: config.maxAttempts },
+    breaker: config.breaker,
+  };
 }
 
 function closeServer(server: Server): Promise<void> {

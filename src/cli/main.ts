@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 
+import { registerLastPassCommand } from './lastpass/lastpass.command.ts';
 import { registerSimulatorCommand } from './simulator.command.ts';
 import { registerStartCommand } from './start.command.ts';
 
@@ -14,5 +15,6 @@ const program = new Command('lpprov')
 
 registerStartCommand(program);
 registerSimulatorCommand(program);
+registerLastPassCommand(program);
 
 await program.parseAsync(process.argv);

@@ -18,6 +18,28 @@ export interface KafkaConfig {
   readonly groupId: string;
 }
 
+/** How the outbox is drained (docs/configuration.md, "Dispatch"). */
+export interface DispatchConfig {
+  readonly batchSize: number;
+  readonly maxInFlight: number;
+  /** Calls to LastPass per second for the account, shared by all replicas on PostgreSQL. 0: no limit. */
+  readonly ratePerSecond: number;
+  readonly rateBurst: number;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  readonly gatherMs: number;
+  readonly retryBaseMs: number;
+  readonly retryCapMs: number;
+  readonly maxAttempts: number;
+  readonly breaker: {
+    readonly enabled: boolean;
+    readonly windowMs: number;
+    readonly maxPerWindow: number;
+    readonly maxShare: number;
+    readonly minCountForShare: number;
+  };
+}
+
 /** lpprov's whole configuration: parsed once from the environment, validated, frozen. */
 export interface Config {
   readonly lastpass: LastPassConfig;
@@ -29,4 +51,5 @@ export interface Config {
   readonly hrWebhookTokens: readonly Secret[];
   readonly policyFile: string | undefined;
   readonly logLevel: string;
+  readonly dispatch: DispatchConfig;
 }

@@ -25,6 +25,32 @@ const commaList = optionalText.transform((v) =>
         .filter((item) => item !== ''),
 );
 
+/** A whole number within bounds, or the default when unset. */
+function integer(fallback: number, min: number, max: number) {
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^-?\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  ).transform((v) => v ?? fallback);
+}
+
+function decimal(fallback: number, min: number, max: number) {
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number')
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  ).transform((v) => v ?? fallback);
+}
+
+const flag = (fallback: boolean) =>
+  optionalText.pipe(z.enum(['true', 'false', '1', '0']).optional()).transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+
 // Bearer tokens guard provisioning; a short one is guessable.
 const token = z.string().min(16, 'each token must be at least 16 characters');
 
@@ -52,6 +78,21 @@ const envSchema = z.object({
     HR_WEBHOOK_TOKENS: commaList.pipe(z.array(token)),
     POLICY_FILE: optionalText,
     LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS).optional()),
+    DISPATCH_BATCH_SIZE: integer(200, 1, 10_000),
+    DISPATCH_MAX_IN_FLIGHT: integer(4, 1, 64),
+    LASTPASS_RATE_PER_SECOND: decimal(5, 0, 10_000),
+    LASTPASS_RATE_BURST: integer(10, 1, 10_000),
+    DISPATCH_LEASE_MS: integer(60_000, 1_000, 3_600_000),
+    DISPATCH_POLL_MS: integer(1_000, 10, 600_000),
+    DISPATCH_GATHER_MS: integer(50, 0, 10_000),
+    RETRY_BASE_MS: integer(1_000, 1, 3_600_000),
+    RETRY_CAP_MS: integer(3_600_000, 1, 86_400_000),
+    RETRY_MAX_ATTEMPTS: integer(12, 1, 1_000),
+    BREAKER_ENABLED: flag(true),
+    BREAKER_WINDOW_MS: integer(3_600_000, 1_000, 604_800_000),
+    BREAKER_MAX_PER_WINDOW: integer(200, 0, 10_000_000),
+    BREAKER_MAX_SHARE: decimal(0.05, 0, 1),
+    BREAKER_MIN_COUNT: integer(10, 0, 10_000_000),
   });
 
 function parseDatabase(value: string | undefined): DatabaseConfig {
@@ -99,6 +140,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     hrWebhookTokens: e.HR_WEBHOOK_TOKENS.map((t) => new Secret(t)),
     policyFile: e.POLICY_FILE,
     logLevel: e.LOG_LEVEL ?? 'info',
+    dispatch: {
+      batchSize: e.DISPATCH_BATCH_SIZE,
+      maxInFlight: e.DISPATCH_MAX_IN_FLIGHT,
+      ratePerSecond: e.LASTPASS_RATE_PER_SECOND,
+      rateBurst: e.LASTPASS_RATE_BURST,
+      leaseMs: e.DISPATCH_LEASE_MS,
+      pollMs: e.DISPATCH_POLL_MS,
+      gatherMs: e.DISPATCH_GATHER_MS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      retryCapMs: e.RETRY_CAP_MS,
+      maxAttempts: e.RETRY_MAX_ATTEMPTS,
+      breaker: {
+        enabled: e.BREAKER_ENABLED,
+        windowMs: e.BREAKER_WINDOW_MS,
+        maxPerWindow: e.BREAKER_MAX_PER_WINDOW,
+        maxShare: e.BREAKER_MAX_SHARE,
+        minCountForShare: e.BREAKER_MIN_COUNT,
+      },
+    },
   };
   return deepFreeze(config);
 }

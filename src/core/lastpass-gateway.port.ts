@@ -5,7 +5,14 @@ export type CommandOutcome =
   /** The effect holds now (including "already so": re-running a command whose effect holds is a success). */
   | { readonly status: 'done'; readonly detail?: string }
   /** Worth trying again later: network trouble, throttling, a 5xx. */
-  | { readonly status: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
+  | {
+      readonly status: 'retry';
+      readonly reason: string;
+      /** LastPass (or its edge) said when to come back; the whole account waits that long. */
+      readonly retryAfterMs?: number;
+      /** False only when the failure proves LastPass did not act (refused connection, throttled). */
+      readonly mayHaveApplied: boolean;
+    }
   /** Trying again cannot help: the request itself is wrong for LastPass. */
   | { readonly status: 'failed'; readonly reason: string }
   /** LastPass refused the account number or provisioning hash: nothing for this account can succeed. */

@@ -2,6 +2,9 @@ import { commandPriority } from '../core/command-priority.ts';
 import type { OutboxWriter, PlannedCommand } from '../core/ports.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
+/** PostgreSQL channel replicas LISTEN on to hear about new outbox work. */
+export const OUTBOX_CHANNEL = 'lpprov_outbox';
+
 /** Writes planned commands into the outbox inside the caller's transaction. */
 export class SqlOutboxWriter implements OutboxWriter {
   readonly #db: SqlExecutor;
@@ -39,6 +42,8 @@ export class SqlOutboxWriter implements OutboxWriter {
       );
       seq += 1;
     }
+    // Delivered on commit, so a replica never wakes for work it cannot see yet.
+    if (inserted > 0 && this.#db.dialect === 'postgres') await this.#db.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return inserted;
   }
 }

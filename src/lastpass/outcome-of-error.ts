@@ -5,9 +5,8 @@ import { LastPassAuthError, LastPassError, LastPassTransientError } from './erro
 /** A failed call as the dispatcher sees it; only error messages, which carry no secrets, pass. */
 export function outcomeOfError(error: unknown): CommandOutcome {
   if (error instanceof LastPassTransientError) {
-    return error.retryAfterMs === undefined
-      ? { status: 'retry', reason: error.message }
-      : { status: 'retry', reason: error.message, retryAfterMs: error.retryAfterMs };
+    const base = { status: 'retry', reason: error.message, mayHaveApplied: error.mayHaveApplied } as const;
+    return error.retryAfterMs === undefined ? base : { ...base, retryAfterMs: error.retryAfterMs };
   }
   if (error instanceof LastPassAuthError) return { status: 'auth_failed', reason: error.message };
   if (error instanceof LastPassError) return { status: 'failed', reason: error.message };

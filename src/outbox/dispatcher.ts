@@ -1,41 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { BATCHABLE_KINDS, type CommandKind } from '../core/commands.ts';
 import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
 import type { Clock } from '../core/ports.ts';
 import type { Logger } from '../observability/logger.ts';
-import { type BackoffSettings, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import type { LpprovMetrics } from '../observability/metrics.ts';
+import type { AccountControl, AccountState } from './account-control.store.ts';
+import { backoffDelay } from './backoff.ts';
+import { breakerTrip, DESTRUCTIVE_KINDS } from './breaker.ts';
+import type { DispatcherSettings } from './dispatcher-settings.ts';
 import type { ClaimedCommand, OutboxStore } from './outbox.store.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 
-export interface DispatcherSettings {
-  /** Identifies this dispatcher's leases; unique per process. */
-  readonly owner: string;
-  /** Most commands merged into one batch call, and claimed per round. */
-  readonly batchSize: number;
-  readonly leaseMs: number;
-  /** Longest sleep between rounds when idle; `wake()` cuts it short. */
-  readonly pollMs: number;
-  /** How long dispatch pauses after LastPass refused the credentials. */
-  readonly authPauseMs: number;
-  readonly backoff: BackoffSettings;
-}
-
-export const DEFAULT_DISPATCHER_SETTINGS: Omit<DispatcherSettings, 'owner'> = {
-  batchSize: 200,
-  leaseMs: 60_000,
-  pollMs: 1_000,
-  authPauseMs: 30_000,
-  backoff: DEFAULT_BACKOFF,
-};
+/**
+ * Kinds whose effect LastPass cannot de-duplicate: each sends the person an email. They are sent
+ * at most once per idempotency key, except when lpprov dies between a successful call and the
+ * commit that records it (docs/outbox.md).
+ */
+export const EMAIL_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>(['reinvite_user', 'reset_password', 'update_email']);
 
 export interface DispatcherDeps {
   readonly store: OutboxStore;
+  readonly control: AccountControl;
+  readonly rateLimiter: RateLimiter;
   readonly gateway: LastPassGateway;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics?: LpprovMetrics;
 }
 
 /**
- * Drains the outbox: claims due commands under lease, sends commands of one batchable kind
- * together, and records each command's outcome (done, retry with backoff, dead-lettered).
+ * Drains the outbox: claims due commands under lease (one per person at a time, leavers first),
+ * merges those of one batchable kind into one call, keeps at most `maxInFlight` calls open within
+ * the rate limit, and records each command's outcome: done, retried with persisted backoff, or
+ * dead-lettered for an operator. Throttling and refused credentials pause the whole account.
  */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -44,6 +42,8 @@ export class Dispatcher {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  #woken = false;
+  /** This process's own view of a pause it set; other replicas' pauses come from the store. */
   #pausedUntil = 0;
 
   constructor(deps: DispatcherDeps, settings: DispatcherSettings) {
@@ -58,7 +58,7 @@ export class Dispatcher {
     this.#loop = this.#run();
   }
 
-  /** Finishes the round in progress, then resolves. Leases of unfinished work simply expire. */
+  /** Finishes the round in progress, then resolves. Leases of work not started simply expire. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
@@ -67,35 +67,62 @@ export class Dispatcher {
 
   /** New work was enqueued: do not wait for the poll interval. */
   wake(): void {
+    this.#woken = true;
     this.#wake?.();
   }
 
-  /** One claim-and-send round; returns how many commands it handled. */
+  /** One claim-and-send round; returns how many commands it claimed. */
   async runOnce(): Promise<number> {
-    const { store, clock } = this.#deps;
+    const { store, control, clock } = this.#deps;
+    const { owner, account, batchSize, maxInFlight, leaseMs } = this.#settings;
     const now = clock.now();
-    if (now < this.#pausedUntil) return 0;
-    const claimed = await store.claim(this.#settings.owner, this.#settings.batchSize, this.#settings.leaseMs, now);
-    for (const group of groupForSending(claimed, this.#settings.batchSize)) {
-      const outcomes = await this.#deps.gateway.execute(group.map((c) => c.command));
-      await this.#record(group, outcomes);
+    const state = await control.state(account);
+    this.#pausedUntil = Math.max(this.#pausedUntil, state.pausedUntil);
+    if (this.#pausedUntil > now) return 0;
+
+    const claimed = await store.claim(owner, batchSize * maxInFlight, leaseMs, now);
+    if (claimed.length === 0) return 0;
+    const sendable = await this.#passBreaker(claimed, state, now);
+
+    const unfinished = new Set(sendable.map((c) => c.id));
+    // A round can outlast a lease (rate limit, slow answers); keep the leases of what is left.
+    const keepAlive = setInterval(() => {
+      store.extendLeases([...unfinished], owner, clock.now() + leaseMs).catch((error: unknown) => {
+        this.#logger.warn({ err: error }, 'could not extend leases');
+      });
+    }, leaseMs / 3);
+    try {
+      const groups = groupForSending(sendable, batchSize);
+      await forEachConcurrently(groups, maxInFlight, async (group) => {
+        await this.#send(group);
+        for (const c of group) unfinished.delete(c.id);
+      });
+    } finally {
+      clearInterval(keepAlive);
     }
     return claimed.length;
   }
 
   async #run(): Promise<void> {
     while (this.#running) {
-      let handled = 0;
+      let claimed = 0;
       try {
-        handled = await this.runOnce();
+        claimed = await this.runOnce();
       } catch (error) {
-        this.#logger.error({ err: error }, 'dispatch round failed; retrying after the poll interval');
+        this.#logger.error({ err: error }, 'dispatch round failed; trying again after the poll interval');
       }
-      if (handled === 0 && this.#running) await this.#sleep(this.#settings.pollMs);
+      if (claimed > 0 || !this.#running) continue;
+      const waitMs = Math.max(0, Math.min(this.#settings.pollMs, this.#pausedUntil - this.#deps.clock.now()));
+      await this.#sleep(waitMs > 0 ? waitMs : this.#settings.pollMs);
+      // New work tends to come in bursts (a Kafka batch, an IdP push): wait a moment so the
+      // commands of many people share batch calls instead of each taking one.
+      if (this.#woken && this.#running) await sleep(this.#settings.gatherMs);
+      this.#woken = false;
     }
   }
 
   #sleep(ms: number): Promise<void> {
+    if (this.#woken) return Promise.resolve();
     return new Promise((resolve) => {
       const finish = (): void => {
         clearTimeout(timer);
@@ -107,44 +134,144 @@ export class Dispatcher {
     });
   }
 
-  async #record(group: readonly ClaimedCommand[], outcomes: readonly CommandOutcome[]): Promise<void> {
+  /** Parks destructive commands the mass-change breaker stops; returns the ones to send. */
+  async #passBreaker(claimed: readonly ClaimedCommand[], state: AccountState, now: number): Promise<ClaimedCommand[]> {
+    const { store, control, metrics } = this.#deps;
+    const { breaker, owner, account } = this.#settings;
+    const counted = claimed.filter((c) => DESTRUCTIVE_KINDS.includes(c.command.kind) && !c.approved);
+    if (counted.length === 0 || !breaker.enabled) return [...claimed];
+
+    let reason = state.breaker === 'open' ? (state.breakerReason ?? 'the mass-change breaker is open') : undefined;
+    if (reason === undefined) {
+      // The claim stamped these rows, so the count includes them.
+      const recent = await store.countDispatchedSince(DESTRUCTIVE_KINDS, now - breaker.windowMs);
+      reason = breakerTrip(recent, await store.countManagedAccounts(), breaker);
+      if (reason !== undefined && (await control.openBreaker(account, reason, now))) {
+        this.#logger.error({ reason }, 'mass-change breaker tripped: destructive commands are parked until an operator approves them');
+      }
+    }
+    if (reason === undefined) {
+      metrics?.breakerOpen.set(0);
+      return [...claimed];
+    }
+    metrics?.breakerOpen.set(1);
+    await store.park(
+      counted.map((c) => c.id),
+      owner,
+      `parked by the mass-change breaker: ${reason}`,
+      now,
+    );
+    for (const c of counted) metrics?.parkedCommands.inc({ kind: c.command.kind });
+    const parked = new Set(counted.map((c) => c.id));
+    return claimed.filter((c) => !parked.has(c.id));
+  }
+
+  async #send(group: readonly ClaimedCommand[]): Promise<void> {
     const { store, clock } = this.#deps;
-    const { owner, backoff } = this.#settings;
-    const now = clock.now();
+    // Another call of this round may have been told to wait (Retry-After, refused credentials).
+    if (this.#pausedUntil > clock.now()) {
+      for (const c of group) {
+        await store.retryLater(c.id, this.#settings.owner, this.#pausedUntil, 'dispatch paused', clock.now(), false);
+      }
+      return;
+    }
+    await this.#deps.rateLimiter.acquire();
+    const outcomes = await this.#deps.gateway.execute(group.map((c) => c.command));
+    await this.#record(group, outcomes);
+  }
+
+  async #record(group: readonly ClaimedCommand[], outcomes: readonly CommandOutcome[]): Promise<void> {
     const done: number[] = [];
+    // One jitter draw per call: the commands of one failed batch come due together and can share
+    // a batch call again, instead of trickling back one by one.
+    const jitter = Math.random();
+    const now = this.#deps.clock.now();
+    const authFailure = outcomes.find((o) => o.status === 'auth_failed');
+    // Refused credentials are about the account, not the commands: pause once per call.
+    const authPauseUntil = authFailure === undefined ? undefined : await this.#pauseForAuth(authFailure.reason, now);
     for (const [index, claimed] of group.entries()) {
       const outcome: CommandOutcome = outcomes[index] ?? {
         status: 'retry',
         reason: 'the gateway returned no outcome for this command',
+        mayHaveApplied: true,
       };
-      const log = this.#logger.child({ outboxId: claimed.id, personId: claimed.personId, kind: claimed.command.kind });
-      switch (outcome.status) {
-        case 'done':
-          done.push(claimed.id);
-          break;
-        case 'retry':
-          if (claimed.attempts >= backoff.maxAttempts) {
-            log.error({ attempts: claimed.attempts, reason: outcome.reason }, 'command dead-lettered after its last attempt');
-            await store.deadLetter(claimed.id, owner, `gave up after ${claimed.attempts} attempts: ${outcome.reason}`, now);
-          } else {
-            const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(claimed.attempts, backoff));
-            log.warn({ attempts: claimed.attempts, delayMs: delay, reason: outcome.reason }, 'command will be retried');
-            await store.retryLater(claimed.id, owner, now + delay, outcome.reason, now);
-          }
-          break;
-        case 'failed':
-          log.error({ reason: outcome.reason }, 'command dead-lettered: LastPass refused it');
-          await store.deadLetter(claimed.id, owner, outcome.reason, now);
-          break;
-        case 'auth_failed':
-          // Every call for the account would fail the same way: pause instead of burning attempts.
-          this.#pausedUntil = now + this.#settings.authPauseMs;
-          log.error({ pauseMs: this.#settings.authPauseMs }, 'LastPass refused the credentials; dispatch paused');
-          await store.retryLater(claimed.id, owner, this.#pausedUntil, outcome.reason, now, false);
-          break;
+      if (outcome.status === 'done') done.push(claimed.id);
+      else if (outcome.status === 'auth_failed') {
+        await this.#deps.store.retryLater(claimed.id, this.#settings.owner, authPauseUntil ?? now, outcome.reason, now, false);
+      } else await this.#recordFailure(claimed, outcome, jitter, now);
+      this.#deps.metrics?.commandOutcomes.inc({ kind: claimed.command.kind, outcome: outcome.status });
+    }
+    if (done.length > 0) {
+      await this.#deps.store.complete(done, this.#settings.owner, now);
+      if (await this.#deps.control.clearAuthFailures(this.#settings.account, now)) {
+        this.#logger.info('LastPass accepts the credentials again; dispatch resumed');
+        this.#deps.metrics?.dispatchPaused.set({ reason: 'auth' }, 0);
       }
     }
-    await store.complete(done, owner, now);
+  }
+
+  /** Pauses the account after refused credentials, longer each time in a row; returns until when. */
+  async #pauseForAuth(reason: string, now: number): Promise<number> {
+    const { control, metrics } = this.#deps;
+    const { account, authPauseMs, maxAuthPauseMs } = this.#settings;
+    const failures = await control.recordAuthFailure(account, now, reason, now);
+    const pause = Math.min(maxAuthPauseMs, authPauseMs * 2 ** Math.max(0, failures - 1));
+    const until = now + pause;
+    await control.pause(account, until, `LastPass refused the credentials: ${reason}`, now);
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+    metrics?.authFailures.inc();
+    metrics?.dispatchPaused.set({ reason: 'auth' }, 1);
+    this.#logger.error(
+      { pauseMs: pause, consecutiveFailures: failures, alert: 'lastpass_auth_failed' },
+      'LastPass refused the account number or provisioning hash; dispatch paused (check LASTPASS_CID and LASTPASS_PROVHASH)',
+    );
+    return until;
+  }
+
+  async #recordFailure(
+    claimed: ClaimedCommand,
+    outcome: Exclude<CommandOutcome, { status: 'done' }>,
+    jitter: number,
+    now: number,
+  ): Promise<void> {
+    const { store, control, metrics } = this.#deps;
+    const { owner, account, backoff } = this.#settings;
+    const log = this.#logger.child({ outboxId: claimed.id, personId: claimed.personId, kind: claimed.command.kind });
+    switch (outcome.status) {
+      case 'retry': {
+        if (outcome.retryAfterMs !== undefined) {
+          // Throttling is about the account, not this command: everyone waits, nobody burns an attempt.
+          const until = now + outcome.retryAfterMs;
+          this.#pausedUntil = Math.max(this.#pausedUntil, until);
+          await control.pause(account, until, `LastPass asked to wait: ${outcome.reason}`, now);
+          metrics?.dispatchPaused.set({ reason: 'throttled' }, 1);
+          log.warn({ retryAfterMs: outcome.retryAfterMs }, 'LastPass throttled dispatch; the account waits');
+          await store.retryLater(claimed.id, owner, until, outcome.reason, now, false);
+        } else if (EMAIL_KINDS.has(claimed.command.kind) && outcome.mayHaveApplied) {
+          log.error({ reason: outcome.reason }, 'command dead-lettered: it may have reached LastPass, and resending would email the person twice');
+          await store.deadLetter(
+            claimed.id,
+            owner,
+            `outcome unknown (${outcome.reason}); not resent automatically because LastPass would send the email again. Check the user, then 'lpprov outbox retry' or 'skip'.`,
+            now,
+          );
+        } else if (claimed.attempts >= backoff.maxAttempts) {
+          log.error({ attempts: claimed.attempts, reason: outcome.reason }, 'command dead-lettered after its last attempt');
+          await store.deadLetter(claimed.id, owner, `gave up after ${claimed.attempts} attempts: ${outcome.reason}`, now);
+        } else {
+          const delay = backoffDelay(claimed.attempts, backoff, () => jitter);
+          log.warn({ attempts: claimed.attempts, delayMs: delay, reason: outcome.reason }, 'command will be retried');
+          await store.retryLater(claimed.id, owner, now + delay, outcome.reason, now);
+        }
+        return;
+      }
+      case 'failed':
+        log.error({ reason: outcome.reason }, 'command dead-lettered: LastPass refused it');
+        await store.deadLetter(claimed.id, owner, outcome.reason, now);
+        return;
+      case 'auth_failed':
+        return; // handled for the whole call in #record
+    }
   }
 }
 
@@ -167,4 +294,16 @@ export function groupForSending(claimed: readonly ClaimedCommand[], batchSize: n
     group.push(item);
   }
   return groups;
+}
+
+/** Runs `work` over `items` with at most `limit` running at once; rejects with the first failure. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

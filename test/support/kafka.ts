@@ -1,10 +1,12 @@
 // What Kafka tests use: the broker the global setup provides, unique topics and groups so that
 // test files can share one broker, and a polling helper instead of sleeps.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerConfig, Kafka } from 'kafkajs';
 import { inject } from 'vitest';
 import { silentKafka } from './kafka-readiness.ts';
+import { waitFor } from './wait-for.ts';
+
+export { waitFor } from './wait-for.ts';
 
 export function kafkaBrokers(): string[] {
   return inject('kafkaBrokers')
@@ -53,24 +55,4 @@ export async function createTestTopic(partitions = 3): Promise<string> {
     await admin.disconnect();
   }
   return topic;
-}
-
-export interface WaitForOptions {
-  timeoutMs?: number;
-  intervalMs?: number;
-  /** Named in the timeout error. */
-  description?: string;
-}
-
-/** Polls until the predicate holds; throws after timeoutMs. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  { timeoutMs = 10_000, intervalMs = 100, description = 'condition' }: WaitForOptions = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
-    await sleep(intervalMs);
-  }
 }
