@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { startLpprov } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 
 export function registerStartCommand(program: Command): void {
@@ -21,6 +20,8 @@ export function registerStartCommand(program: Command): void {
         throw error;
       }
       const logger = createLogger({ level: config.logLevel });
+      // Loaded here, not at the top: every other command would otherwise pay for the whole app.
+      const { startLpprov } = await import('../main.ts');
       const running = await startLpprov(config, {
         logger,
         onFatal: (error) => {

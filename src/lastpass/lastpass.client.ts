@@ -251,7 +251,11 @@ export class LastPassClient {
     return normaliseUserDataPage(recordOf(await this.#whole('getuserdata', filter)));
   }
 
-  /** Pages from 0 until a short or empty page, `total` reached, or a page that adds nobody new. */
+  /**
+   * Pages from 0 until `total` users were read (a short page does not end it when `total` says
+   * there are more: LastPass may cap the page size below the one asked for), or, without a
+   * `total`, until a short page; an empty page or one that adds nobody new always ends it.
+   */
   async #allUserDataPages(filter: WireUserDataFilter, pageSize: number): Promise<UserData> {
     const pages: UserDataPage[] = [];
     const seen = new Set<string>();
@@ -262,9 +266,8 @@ export class LastPassClient {
       for (const user of page.users) seen.add(user.id);
       const done =
         page.users.length === 0 ||
-        page.count < pageSize ||
-        (page.total !== null && seen.size >= page.total) ||
-        seen.size === before;
+        seen.size === before ||
+        (page.total === null ? page.count < pageSize : seen.size >= page.total);
       if (done) return mergeUserData(pages);
     }
     throw new LastPassRejectedError('getuserdata', `LastPass getuserdata: more than ${this.#options.maxPages} pages`);

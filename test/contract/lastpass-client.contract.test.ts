@@ -175,6 +175,13 @@ describe('user commands', () => {
     expect(data.groups).toEqual([{ name: 'A', members: ['u1@example.com'] }]);
   });
 
+  it('getuserdata keeps paging when LastPass caps the page below the size asked for', async () => {
+    await control('POST', '/_simulator/behaviour', { maxPageSize: 1 });
+    await seedUsers([{ username: 'p1@example.com' }, { username: 'p2@example.com' }, { username: 'p3@example.com' }]);
+    const data = await client.getUserData();
+    expect(data.users.map((user) => user.username)).toEqual(['p1@example.com', 'p2@example.com', 'p3@example.com']);
+  });
+
   it('getuserdata filters: one user, unknown user, disabled only, admins only', async () => {
     await seedUsers([{ username: 'a@example.com', admin: true }, { username: 'b@example.com', disabled: true }]);
     expect((await client.getUserData({ username: 'a@example.com' })).users.map((u) => u.username)).toEqual(['a@example.com']);
@@ -410,7 +417,9 @@ describe('faults', () => {
     await seedUsers([{ username: 'a@example.com' }]);
     await setFaults({ nextFaults: [{ kind: 'dropAfterApply', count: 1, cmd: 'deluser' }] });
     const first = await gateway.execute([{ kind: 'delete_user', username: 'a@example.com', action: 'delete' }]);
-    expect(first).toEqual([{ status: 'retry', reason: expect.stringContaining('LastPass deluser') as unknown }]);
+    expect(first).toEqual([
+      { status: 'retry', reason: expect.stringContaining('LastPass deluser') as unknown, mayHaveApplied: true },
+    ]);
     expect(await simCalls('deluser')).toHaveLength(1);
     expect(await userState('a@example.com')).toMatchObject({ deleted: true });
     // The outbox retries: LastPass says the user does not exist, the lookup shows it gone.

@@ -168,7 +168,12 @@ describe('batchable kinds: one call for the whole array', () => {
       { kind: 'enable_user', username: 'a@x.com' },
       { kind: 'enable_user', username: 'b@x.com' },
     ]);
-    const retry = { status: 'retry', reason: 'LastPass enableuser: HTTP 429 (retry after 120000 ms)', retryAfterMs: 120_000 };
+    const retry = {
+      status: 'retry',
+      reason: 'LastPass enableuser: HTTP 429 (retry after 120000 ms)',
+      retryAfterMs: 120_000,
+      mayHaveApplied: false,
+    };
     expect(outcomes).toEqual([retry, retry]);
   });
 });
