@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 
 import { registerLastPassCommand } from './lastpass/lastpass.command.ts';
+import { registerMigrateCommand } from './migrate.command.ts';
+import { registerOutboxCommand } from './outbox/outbox.command.ts';
 import { registerSimulatorCommand } from './simulator.command.ts';
 import { registerStartCommand } from './start.command.ts';
 
@@ -16,5 +18,7 @@ const program = new Command('lpprov')
 registerStartCommand(program);
 registerSimulatorCommand(program);
 registerLastPassCommand(program);
+registerMigrateCommand(program);
+registerOutboxCommand(program);
 
 await program.parseAsync(process.argv);

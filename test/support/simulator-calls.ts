@@ -46,7 +46,7 @@ export function appliedEffects(calls: readonly SimCall[]): Effect[] {
         typeof entry === 'string'
           ? entry
           : typeof entry === 'object' && entry !== null && 'username' in entry
-            ? String((entry as { username: unknown }).username)
+            ? String(entry.username)
             : '';
       const detail = call.cmd === 'batchchangegrp' ? JSON.stringify(entry) : '';
       effects.push({ key: `${call.cmd}|${username}|${detail}`, username, cmd: call.cmd, call });
