@@ -21,20 +21,32 @@ export class PostgresOutboxStore extends SqlOutboxStoreBase {
   }
 
   async onEnqueued(listener: () => void): Promise<() => Promise<void>> {
-    let client: pg.PoolClient | undefined;
+    let current: { readonly client: pg.PoolClient; readonly release: (destroy: boolean) => void } | undefined;
     let stopped = false;
     let retry: NodeJS.Timeout | undefined;
     const connect = async (): Promise<void> => {
       try {
-        const next = await this.#pool.connect();
-        next.on('notification', () => listener());
-        next.on('error', () => {
-          next.release(true);
-          if (client === next) client = undefined;
+        const client = await this.#pool.connect();
+        let released = false;
+        // The connection can fail after it went back to the pool (the server shut it down):
+        // release exactly once, whichever comes first.
+        const release = (destroy: boolean): void => {
+          if (released) return;
+          released = true;
+          client.off('notification', onNotification);
+          client.off('error', onError);
+          client.release(destroy);
+        };
+        const onNotification = (): void => listener();
+        const onError = (): void => {
+          release(true);
+          if (current?.client === client) current = undefined;
           if (!stopped) retry = setTimeout(() => void connect(), RELISTEN_MS);
-        });
-        await next.query(`LISTEN ${OUTBOX_CHANNEL}`);
-        client = next;
+        };
+        client.on('notification', onNotification);
+        client.on('error', onError);
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        current = { client, release };
         listener(); // anything enqueued while not listening is picked up now
       } catch {
         if (!stopped) retry = setTimeout(() => void connect(), RELISTEN_MS);
@@ -44,11 +56,11 @@ export class PostgresOutboxStore extends SqlOutboxStoreBase {
     return async () => {
       stopped = true;
       clearTimeout(retry);
-      const current = client;
-      client = undefined;
-      if (current !== undefined) {
-        await current.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-        current.release();
+      const listening = current;
+      current = undefined;
+      if (listening !== undefined) {
+        await listening.client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+        listening.release(false);
       }
     };
   }

@@ -14,11 +14,13 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
 
   protected constructor(db: SqlDatabase, lockClause: string) {
     this.db = db;
+    // Only pending rows here, so the (status, priority, not_before) index gives them in claim
+    // order and LIMIT stops the walk early; expired leases are put back to pending first.
     this.#claimSql = `UPDATE outbox SET status = 'in_flight', lease_owner = $1, lease_until = $2, attempts = attempts + 1,
         claimed_at = $3, updated_at = $3
       WHERE id IN (
         SELECT c.id FROM outbox c
-        WHERE ((c.status = 'pending' AND c.not_before <= $3) OR (c.status = 'in_flight' AND c.lease_until < $3))
+        WHERE c.status = 'pending' AND c.not_before <= $3
           AND NOT EXISTS (
             SELECT 1 FROM outbox p
             WHERE p.person_id = c.person_id AND p.seq < c.seq AND p.status IN ${BLOCKING_STATUSES})
@@ -30,7 +32,15 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
   abstract onEnqueued(listener: () => void): Promise<() => Promise<void>>;
 
   async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedCommand[]> {
-    const rows = await this.db.transaction((tx) => tx.query<ClaimRow>(this.#claimSql, [owner, now + leaseMs, now, limit]));
+    const rows = await this.db.transaction(async (tx) => {
+      // A dispatcher died holding these: back to the queue, keeping their place in line.
+      await tx.execute(
+        `UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1
+         WHERE status = 'in_flight' AND lease_until < $1`,
+        [now],
+      );
+      return tx.query<ClaimRow>(this.#claimSql, [owner, now + leaseMs, now, limit]);
+    });
     return rows.map(claimedFromRow).sort((a, b) => a.id - b.id);
   }
 
@@ -64,6 +74,16 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
       `UPDATE outbox SET status = 'dead', lease_owner = NULL, lease_until = NULL, last_error = $3, updated_at = $4
        WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
       [id, owner, error, now],
+    );
+  }
+
+  async cancelClaimed(ids: readonly number[], owner: string, reason: string, now: number): Promise<void> {
+    await this.#forEach(ids, (tx, id) =>
+      tx(
+        `UPDATE outbox SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, resolution = $3, updated_at = $4
+         WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
+        [id, owner, reason, now],
+      ),
     );
   }
 
