@@ -10,7 +10,10 @@ import type { HrInput } from './app/hr-input.ts';
 import type { Config, DispatchConfig, LastPassConfig } from './config/config.ts';
 import type { Clock } from './core/ports.ts';
 import { Secret } from './core/secret.ts';
+import { hrWebhookRouter } from './consumers/hr-webhook.router.ts';
 import { HrKafkaConsumer } from './consumers/kafka-hr-consumer.ts';
+import { ConfigError } from './config/config-error.ts';
+import { loadPolicy } from './config/policy-file.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
 import { SqlUnitOfWork } from './db/sql-unit-of-work.ts';
@@ -23,6 +26,7 @@ import { SqlAccountControl } from './outbox/account-control.store.ts';
 import { Dispatcher } from './outbox/dispatcher.ts';
 import type { DispatcherSettings } from './outbox/dispatcher-settings.ts';
 import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
+import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
 import { startSimulator } from './simulator/index.ts';
 
 export interface StartOptions {
@@ -64,6 +68,11 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
   };
 
   try {
+    // The policy is read and validated before anything starts: a bad file must stop lpprov at once.
+    const policy = await loadPolicy(config.policyFile);
+    if (policy.joiner.defaultPassword && config.lastpass.defaultPassword === undefined) {
+      throw new ConfigError(['LASTPASS_DEFAULT_PASSWORD: the policy gives joiners a default password (joiner.default_password), so it must be set']);
+    }
     const lastpass = await lastpassTarget(config.lastpass, logger, stops);
 
     const db = openDatabase(config.database);
@@ -72,7 +81,9 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.version) }, 'database migrated');
 
     const metrics = options.metrics ?? new LpprovMetrics();
-    const client = new LastPassClient({ ...lastpass.credentials, url: lastpass.url, logger });
+    // Retry-After is not waited out inside the client: the dispatcher pauses the whole account
+    // and takes a new token, so a retry never jumps the rate limiter's queue.
+    const client = new LastPassClient({ ...lastpass.credentials, url: lastpass.url, logger, retry: { maxRetryAfterMs: 0 } });
     stops.push(() => client.close());
     // Pauses and the breaker are kept per account; simulation mode's account number changes per start.
     const settings = dispatcherSettings(config.dispatch, lastpass.simulated ? 'simulator' : lastpass.credentials.cid);
@@ -83,10 +94,11 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
         store,
         control,
         rateLimiter: rateLimiterFor(db, control, settings.account, settings.rate),
-        gateway: new LastPassGatewayAdapter(client),
+        gateway: new LastPassGatewayAdapter(client, config.lastpass.defaultPassword ? { defaultPassword: config.lastpass.defaultPassword } : {}),
         clock: systemClock,
         logger,
         metrics,
+        preconditions: new SqlPreconditionCheck(db, policy.legalHoldPersonIds),
       },
       settings,
     );
@@ -97,7 +109,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
 
     const unitOfWork = new SqlUnitOfWork(db);
     const apply = async (inputs: readonly HrInput[]) => {
-      const results = await applyHrInputs({ unitOfWork, clock: systemClock }, inputs);
+      const results = await applyHrInputs({ unitOfWork, clock: systemClock, policy }, inputs);
       dispatcher.wake();
       return results;
     };
@@ -116,6 +128,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     const app = express();
     app.disable('x-powered-by');
     app.use(healthRouter());
+    app.use(hrWebhookRouter({ tokens: config.hrWebhookTokens, apply, logger }));
     app.get('/metrics', (_req, res, next) => {
       metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
     });

@@ -1,13 +1,14 @@
-import { planAccount } from '../core/account-planner.ts';
 import { isStaleEvent } from '../core/events/event-order.ts';
-import { desiredAccountFromHr } from '../core/events/desired-account-from-hr.ts';
 import type { HrEvent } from '../core/events/hr-event.ts';
+import { planHrEvent } from '../core/planner/plan-hr-event.ts';
+import type { Policy } from '../core/policy/policy.ts';
 import type { Clock, PlannedCommand, TransactionScope, UnitOfWork } from '../core/ports.ts';
 import type { HrInput, HrInputResult } from './hr-input.ts';
 
 export interface ApplyHrInputsDeps {
   readonly unitOfWork: UnitOfWork;
   readonly clock: Clock;
+  readonly policy: Policy;
 }
 
 /**
@@ -24,45 +25,37 @@ export async function applyHrInputs(deps: ApplyHrInputsDeps, inputs: readonly Hr
         await scope.deadLetters.add({ source: input.origin, reason: input.reason, raw: input.raw, createdAt: now });
         results.push('dead_lettered');
       } else {
-        results.push(await applyEvent(scope, input.event, now));
+        results.push(await applyEvent(scope, deps.policy, input.event, now));
       }
     }
     return results;
   });
 }
 
-async function applyEvent(scope: TransactionScope, event: HrEvent, now: number): Promise<HrInputResult> {
+async function applyEvent(scope: TransactionScope, policy: Policy, event: HrEvent, now: number): Promise<HrInputResult> {
   if (await scope.inbox.has(event.source, event.id)) return 'duplicate';
 
   const personId = event.data.worker.person_id;
   const person = await scope.people.get(personId);
-  const sequence = event.sequence === undefined ? undefined : Number(event.sequence);
-  const eventTime = Date.parse(event.time);
   const inboxEntry = { source: event.source, eventId: event.id, personId, eventType: event.type, receivedAt: now };
-
-  if (person !== undefined && isStaleEvent(person, { sequence, time: eventTime })) {
+  const incoming = { sequence: event.sequence == null ? undefined : Number(event.sequence), time: Date.parse(event.time) };
+  if (person !== undefined && isStaleEvent(person, incoming)) {
     await scope.inbox.record({ ...inboxEntry, outcome: 'stale' });
     return 'stale';
   }
 
-  const desired = desiredAccountFromHr(event);
-  const plan = planAccount(desired, person?.lastpass);
-  const planned: PlannedCommand[] = plan.commands.map((command, index) => ({
-    command,
+  const pending = person === undefined ? [] : await scope.outbox.pendingFor(personId);
+  const plan = planHrEvent({ event, person, pending, policy, now });
+  if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
+  await scope.people.save(plan.person, now);
+  const planned: PlannedCommand[] = plan.steps.map((step, index) => ({
+    command: step.command,
     // One key per intended effect: this event's n-th command. A replay of the event is caught by
     // the inbox first; the key also stops a second enqueue if the same plan is ever rebuilt.
-    idempotencyKey: `${event.source}|${event.id}|${index}|${command.kind}`,
+    idempotencyKey: `${event.source}|${event.id}|${index}|${step.command.kind}`,
+    ...(step.notBefore === undefined ? {} : { notBefore: step.notBefore }),
+    ...(step.precondition === undefined ? {} : { precondition: step.precondition }),
   }));
-  await scope.people.save(
-    {
-      personId,
-      desired,
-      lastpass: plan.next,
-      lastSequence: sequence ?? person?.lastSequence,
-      lastEventTime: Math.max(eventTime, person?.lastEventTime ?? eventTime),
-    },
-    now,
-  );
   await scope.outbox.enqueue(personId, planned, now);
   await scope.inbox.record({ ...inboxEntry, outcome: 'applied' });
   return 'applied';

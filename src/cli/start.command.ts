@@ -22,13 +22,23 @@ export function registerStartCommand(program: Command): void {
       const logger = createLogger({ level: config.logLevel });
       // Loaded here, not at the top: every other command would otherwise pay for the whole app.
       const { startLpprov } = await import('../main.ts');
-      const running = await startLpprov(config, {
-        logger,
-        onFatal: (error) => {
-          logger.fatal({ err: error }, 'a component failed beyond repair; exiting so a supervisor restarts lpprov');
+      let running;
+      try {
+        running = await startLpprov(config, {
+          logger,
+          onFatal: (error) => {
+            logger.fatal({ err: error }, 'a component failed beyond repair; exiting so a supervisor restarts lpprov');
+            process.exit(1);
+          },
+        });
+      } catch (error) {
+        // The policy file is configuration too: its problems are listed the same way.
+        if (error instanceof ConfigError) {
+          process.stderr.write(`lpprov: ${error.message}\n`);
           process.exit(1);
-        },
-      });
+        }
+        throw error;
+      }
       let stopping = false;
       const shutdown = (signal: NodeJS.Signals): void => {
         if (stopping) {

@@ -10,6 +10,8 @@ export interface LastPassConfig {
   /** Account number. Unset together with the hash means simulation mode (a later issue). */
   readonly cid: string | undefined;
   readonly provhash: Secret | undefined;
+  /** Default master password for joiners, when the policy asks for one (joiner.default_password). */
+  readonly defaultPassword: Secret | undefined;
 }
 
 export interface KafkaConfig {

@@ -58,6 +58,7 @@ const envSchema = z.object({
     LASTPASS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     LASTPASS_CID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be the numeric LastPass account number').optional()),
     LASTPASS_PROVHASH: optionalText,
+    LASTPASS_DEFAULT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
     DATABASE_URL: optionalText,
     KAFKA_BROKERS: commaList.pipe(
       z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'each broker must be host:port')),
@@ -125,6 +126,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       url: e.LASTPASS_URL ?? DEFAULT_LASTPASS_URL,
       cid: e.LASTPASS_CID,
       provhash: e.LASTPASS_PROVHASH === undefined ? undefined : new Secret(e.LASTPASS_PROVHASH),
+      defaultPassword: e.LASTPASS_DEFAULT_PASSWORD === undefined ? undefined : new Secret(e.LASTPASS_DEFAULT_PASSWORD),
     },
     database: parseDatabase(e.DATABASE_URL),
     kafka:

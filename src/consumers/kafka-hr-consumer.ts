@@ -1,10 +1,26 @@
-import { type Consumer, type EachBatchPayload, Kafka, logLevel } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 
 import type { HrInput, HrInputResult } from '../app/hr-input.ts';
 import type { KafkaConfig } from '../config/config.ts';
 import type { Logger } from '../observability/logger.ts';
+import { type DeadLetterRecord, DeadLetterTopic, deadLetterTopicFor } from './dead-letter-topic.ts';
 import { decodeHrMessage } from './decode-hr-message.ts';
 import { kafkaLogCreator } from './kafka-log-creator.ts';
+import { PendingDeadLetters } from './pending-dead-letters.ts';
+import { RestartBudget } from './restart-budget.ts';
+
+/** Knobs with production defaults; tests shorten them. */
+export interface HrKafkaConsumerTuning {
+  /** Most messages applied in one database transaction; a larger fetched batch is split. */
+  readonly chunkSize?: number;
+  /** Consecutive restarts after failures before giving up and calling onFatal. */
+  readonly maxRestarts?: number;
+  /** kafkajs retries of a failing batch (with exponential backoff) before a restart. */
+  readonly retries?: number;
+  readonly initialRetryTimeMs?: number;
+  /** How long a fetch waits for data; stop() waits for the fetch in flight. */
+  readonly maxWaitTimeInMs?: number;
+}
 
 export interface HrKafkaConsumerDeps {
   readonly config: KafkaConfig;
@@ -13,21 +29,38 @@ export interface HrKafkaConsumerDeps {
   readonly apply: (inputs: readonly HrInput[]) => Promise<HrInputResult[]>;
   /** kafkajs gave up and will not restart the consumer: the process should exit non-zero. */
   readonly onFatal: (error: Error) => void;
+  readonly tuning?: HrKafkaConsumerTuning;
 }
 
+const DEFAULT_CHUNK_SIZE = 500;
+const DEFAULT_MAX_RESTARTS = 10;
+
+type Decoded = { readonly message: KafkaMessage; readonly input: HrInput };
+type DeadLettered = { readonly message: KafkaMessage; readonly input: Extract<HrInput, { kind: 'invalid' }> };
+
 /**
- * Consumes HR events at least once: each fetched batch is applied in one database transaction,
- * and its offsets are resolved and committed only after that transaction committed. A failure to
- * apply (database busy or down) throws, so nothing is committed and kafkajs fetches the batch
- * again; invalid messages never throw, they are dead-lettered inside the same transaction.
+ * Consumes HR events at least once: each fetched batch (in chunks of at most `chunkSize`) is
+ * applied in one database transaction; invalid messages are dead-lettered in that transaction and
+ * then published to `<topic>.dlq`; only then are the offsets resolved and committed. A failure to
+ * apply (database busy or down) or to publish throws, so nothing is committed and kafkajs fetches
+ * the batch again; an invalid message never throws, so it cannot loop.
  */
 export class HrKafkaConsumer {
   readonly #deps: HrKafkaConsumerDeps;
   readonly #logger: Logger;
   readonly #consumer: Consumer;
+  readonly #deadLetterTopic: DeadLetterTopic;
+  readonly #pending = new PendingDeadLetters();
+  readonly #restarts: RestartBudget;
+  readonly #chunkSize: number;
+  #stopping = false;
+  #fatal = false;
 
   constructor(deps: HrKafkaConsumerDeps) {
     this.#deps = deps;
+    const tuning = deps.tuning ?? {};
+    this.#chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.#restarts = new RestartBudget(tuning.maxRestarts ?? DEFAULT_MAX_RESTARTS);
     this.#logger = deps.logger.child({ component: 'kafka-consumer', topic: deps.config.topic });
     const kafka = new Kafka({
       clientId: 'lpprov',
@@ -35,44 +68,139 @@ export class HrKafkaConsumer {
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(this.#logger),
     });
-    this.#consumer = kafka.consumer({ groupId: deps.config.groupId });
+    this.#consumer = kafka.consumer({
+      groupId: deps.config.groupId,
+      ...(tuning.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: tuning.maxWaitTimeInMs }),
+      retry: {
+        ...(tuning.retries === undefined ? {} : { retries: tuning.retries }),
+        ...(tuning.initialRetryTimeMs === undefined ? {} : { initialRetryTime: tuning.initialRetryTimeMs }),
+        restartOnFailure: (error) => Promise.resolve(this.#mayRestart(error)),
+      },
+    });
+    this.#deadLetterTopic = new DeadLetterTopic(kafka, deadLetterTopicFor(deps.config.topic), this.#logger);
+    // Without this listener a non-retriable crash leaves the process running with a dead consumer.
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) deps.onFatal(payload.error);
+      if (!payload.restart) this.#giveUp(payload.error);
     });
   }
 
   async start(): Promise<void> {
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.#deps.config.topic, fromBeginning: true });
-    await this.#consumer.run({
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#handleBatch(payload),
-    });
-    this.#logger.info({ groupId: this.#deps.config.groupId }, 'consuming HR events');
+    await this.#deadLetterTopic.connect();
+    try {
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({ topic: this.#deps.config.topic, fromBeginning: true });
+      await this.#consumer.run({
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#handleBatch(payload),
+      });
+    } catch (error) {
+      // The caller never gets a consumer to stop: release the connections here.
+      this.#stopping = true;
+      await this.#consumer.disconnect().catch(() => undefined);
+      await this.#deadLetterTopic.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.#logger.info({ groupId: this.#deps.config.groupId, dlqTopic: this.#deadLetterTopic.topic }, 'consuming HR events');
   }
 
-  /** Stops fetching, lets the batch in progress finish and commit, and leaves the group. */
+  /**
+   * Stops fetching, lets the chunk in progress finish and commit, and leaves the group, so the
+   * partitions move to another replica at once instead of after the session timeout.
+   */
   async stop(): Promise<void> {
-    await this.#consumer.disconnect();
+    this.#stopping = true;
+    try {
+      await this.#consumer.disconnect();
+    } finally {
+      await this.#deadLetterTopic.disconnect();
+    }
+  }
+
+  #mayRestart(error: Error): boolean {
+    if (this.#stopping) return false;
+    if (this.#restarts.take()) {
+      this.#logger.warn({ err: error, restart: this.#restarts.used, maxRestarts: this.#restarts.max }, 'Kafka consumer failed; restarting it');
+      return true;
+    }
+    this.#logger.error({ err: error, restarts: this.#restarts.max }, 'Kafka consumer failed after every restart; giving up');
+    return false;
+  }
+
+  #giveUp(error: Error): void {
+    if (this.#stopping || this.#fatal) return;
+    this.#fatal = true;
+    this.#deps.onFatal(error);
   }
 
   async #handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-    const inputs = batch.messages.map((message) =>
-      decodeHrMessage(message, `kafka:${batch.topic}/${batch.partition}/${message.offset}`),
-    );
-    const results = await this.#deps.apply(inputs);
-    for (const [index, input] of inputs.entries()) {
+    for (let start = 0; start < batch.messages.length; start += this.#chunkSize) {
+      // Stopping, or the partition was seeked or reassigned: leave the rest unresolved; it is
+      // fetched again by whoever owns the partition next.
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.#chunkSize);
+      const last = chunk.at(-1);
+      if (last === undefined) return;
+      await this.#processChunk(batch.topic, batch.partition, chunk);
+      payload.resolveOffset(last.offset);
+      // Commit after every chunk, not only at the end of the batch: a crash then redoes one chunk.
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      await payload.heartbeat();
+      this.#restarts.reset();
+    }
+  }
+
+  /** Stores the chunk (one transaction), then publishes its invalid messages; throws if either fails. */
+  async #processChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+    const decoded: Decoded[] = messages.map((message) => ({
+      message,
+      input: decodeHrMessage(message, `kafka:${topic}/${partition}/${message.offset}`),
+    }));
+    // A dead letter committed by an earlier attempt whose publish failed is not stored twice.
+    const toStore = decoded.filter((d) => !(d.input.kind === 'invalid' && this.#pending.has(d.input.origin)));
+    const results = await this.#store(partition, toStore);
+    this.#logOutcomes(partition, toStore, results);
+
+    const invalid = decoded.filter((d): d is DeadLettered => d.input.kind === 'invalid');
+    if (invalid.length === 0) return;
+    for (const { input } of invalid) this.#pending.add(input.origin);
+    await this.#deadLetterTopic.publish(invalid.map((d) => deadLetterRecord(topic, partition, d)));
+    for (const { input } of invalid) this.#pending.delete(input.origin);
+  }
+
+  async #store(partition: number, decoded: readonly Decoded[]): Promise<readonly HrInputResult[]> {
+    if (decoded.length === 0) return [];
+    try {
+      return await this.#deps.apply(decoded.map((d) => d.input));
+    } catch (error) {
+      const context = { partition, firstOffset: decoded[0]?.message.offset, lastOffset: decoded.at(-1)?.message.offset };
+      this.#logger.error({ ...context, err: error }, 'could not store HR messages; nothing committed, the batch will be retried');
+      // A plain Error is retriable for kafkajs whatever the driver threw (a TypeError would crash it for good).
+      throw new Error('could not store a batch of HR messages', { cause: error });
+    }
+  }
+
+  // Topic, partition and offset on every line; never the value: it may hold personal data.
+  #logOutcomes(partition: number, decoded: readonly Decoded[], results: readonly HrInputResult[]): void {
+    for (const [index, { message, input }] of decoded.entries()) {
+      const where = { partition, offset: message.offset };
       if (input.kind === 'invalid') {
-        this.#logger.warn({ origin: input.origin, reason: input.reason }, 'invalid HR message dead-lettered');
+        this.#logger.warn({ ...where, reason: input.reason }, 'invalid HR message dead-lettered');
       } else {
-        this.#logger.debug({ eventId: input.event.id, result: results[index] }, 'HR event processed');
+        this.#logger.debug({ ...where, eventId: input.event.id, result: results[index] }, 'HR event processed');
       }
     }
-    const last = batch.messages.at(-1);
-    if (last !== undefined) payload.resolveOffset(last.offset);
-    await payload.commitOffsetsIfNecessary();
-    await payload.heartbeat();
   }
+}
+
+function deadLetterRecord(topic: string, partition: number, { message, input }: DeadLettered): DeadLetterRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ?? null,
+    value: message.value,
+    headers: message.headers,
+    reason: input.reason,
+  };
 }

@@ -5,7 +5,7 @@ export interface DesiredAccount {
   readonly fullname: string;
   /** Managed LastPass groups the person should be in. */
   readonly groups: readonly string[];
-  /** False for a leaver: the account should be disabled. */
+  /** False for a leaver: the account should be disabled (or gone). */
   readonly active: boolean;
 }
 
@@ -18,4 +18,9 @@ export interface LastPassAccount {
   readonly fullname: string;
   readonly groups: readonly string[];
   readonly disabled: boolean;
+  /**
+   * An `updateemail` to this address was sent; LastPass keeps the user under `username` until the
+   * user confirms, so commands keep using `username` until reconciliation sees the change.
+   */
+  readonly pendingEmail?: string;
 }

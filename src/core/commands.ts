@@ -19,6 +19,13 @@ export interface AddUserCommand {
   readonly fullname?: string;
   readonly groups: readonly string[];
   readonly attribs?: Readonly<Record<string, string>>;
+  /**
+   * Give the account the configured default master password. The password itself is never in a
+   * command (commands are stored): the gateway adds it from configuration when it sends.
+   */
+  readonly defaultPassword?: boolean;
+  /** With a default password: whether the user must change it at first login (LastPass default true). */
+  readonly passwordResetRequired?: boolean;
 }
 
 export interface UpdateUserCommand {

@@ -1,11 +1,14 @@
 import type { DesiredAccount, LastPassAccount } from './account.ts';
-import type { LastPassCommand } from './commands.ts';
+import type { CommandKind, LastPassCommand } from './commands.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 /** A person as stored: desired state, planned LastPass state, and what orders their events. */
 export interface PersonRecord {
   readonly personId: string;
   readonly desired: DesiredAccount;
   readonly lastpass: LastPassAccount | undefined;
+  /** Undefined for people stored before lifecycles existed, or created outside HR planning. */
+  readonly lifecycle?: Lifecycle | undefined;
   readonly lastSequence: number | undefined;
   readonly lastEventTime: number | undefined;
 }
@@ -32,17 +35,41 @@ export interface InboxRepository {
   record(entry: InboxEntry): Promise<void>;
 }
 
+/** What a scheduled command requires when it fires; otherwise it is cancelled, with why. */
+export interface Precondition {
+  /** The person's lifecycle epoch when it was planned. */
+  readonly epoch: number;
+  /** Remove and delete never run while the person is on legal hold. */
+  readonly notOnLegalHold: boolean;
+}
+
 /** A command planned for a person, with the key that makes enqueueing it again a no-op. */
 export interface PlannedCommand {
   readonly command: LastPassCommand;
   readonly idempotencyKey: string;
   /** Epoch ms before which it must not run (scheduled steps); absent: now. */
   readonly notBefore?: number;
+  readonly precondition?: Precondition;
+}
+
+/** A person's command still waiting in the outbox (not yet handed to a dispatcher). */
+export interface PendingCommand {
+  readonly id: number;
+  readonly kind: CommandKind;
+  readonly command: LastPassCommand;
+  readonly notBefore: number;
 }
 
 export interface OutboxWriter {
   /** Appends commands to the person's queue in order; a known idempotency key is skipped. */
   enqueue(personId: string, commands: readonly PlannedCommand[], now: number): Promise<number>;
+  /**
+   * The person's commands still pending, locked for this transaction so a dispatcher cannot take
+   * one while the plan that may cancel it is being made.
+   */
+  pendingFor(personId: string): Promise<PendingCommand[]>;
+  /** Cancels pending commands (others are left as they are), keeping why; returns how many. */
+  cancel(ids: readonly number[], reason: string, now: number): Promise<number>;
 }
 
 export interface DeadLetter {

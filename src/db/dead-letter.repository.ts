@@ -9,7 +9,7 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
   }
 
   async add(letter: DeadLetter): Promise<void> {
-    await this.#db.execute('INSERT INTO dead_letters (source, reason, raw, created_at) VALUES ($1, $2, $3, $4)', [
+    await this.#db.execute('INSERT INTO dead_letters (source, reason, raw, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
       letter.source,
       letter.reason,
       letter.raw,

@@ -1,5 +1,6 @@
 import { commandPriority } from '../core/command-priority.ts';
-import type { OutboxWriter, PlannedCommand } from '../core/ports.ts';
+import type { LastPassCommand } from '../core/commands.ts';
+import type { OutboxWriter, PendingCommand, PlannedCommand } from '../core/ports.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
 /** PostgreSQL channel replicas LISTEN on to hear about new outbox work. */
@@ -26,8 +27,8 @@ export class SqlOutboxWriter implements OutboxWriter {
     let inserted = 0;
     for (const planned of commands) {
       inserted += await this.#db.execute(
-        `INSERT INTO outbox (person_id, seq, kind, priority, payload, idempotency_key, status, attempts, not_before, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8)
+        `INSERT INTO outbox (person_id, seq, kind, priority, payload, idempotency_key, status, attempts, not_before, created_at, updated_at, precondition)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8, $9)
          ON CONFLICT (idempotency_key) DO NOTHING`,
         [
           personId,
@@ -38,6 +39,7 @@ export class SqlOutboxWriter implements OutboxWriter {
           planned.idempotencyKey,
           planned.notBefore ?? now,
           now,
+          planned.precondition === undefined ? null : JSON.stringify(planned.precondition),
         ],
       );
       seq += 1;
@@ -45,5 +47,31 @@ export class SqlOutboxWriter implements OutboxWriter {
     // Delivered on commit, so a replica never wakes for work it cannot see yet.
     if (inserted > 0 && this.#db.dialect === 'postgres') await this.#db.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return inserted;
+  }
+
+  async pendingFor(personId: string): Promise<PendingCommand[]> {
+    // FOR UPDATE: a replica's claim (SKIP LOCKED) passes these rows by until this transaction
+    // ends, so a command cannot be sent while a plan is cancelling it. SQLite's write lock
+    // (BEGIN IMMEDIATE) already keeps claims out.
+    const lock = this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown }>(
+      `SELECT id, payload, not_before FROM outbox WHERE person_id = $1 AND status = 'pending' ORDER BY seq${lock}`,
+      [personId],
+    );
+    return rows.map((row) => {
+      const command = JSON.parse(row.payload) as LastPassCommand;
+      return { id: toNumber(row.id), kind: command.kind, command, notBefore: toNumber(row.not_before) };
+    });
+  }
+
+  async cancel(ids: readonly number[], reason: string, now: number): Promise<number> {
+    let cancelled = 0;
+    for (const id of ids) {
+      cancelled += await this.#db.execute(
+        `UPDATE outbox SET status = 'cancelled', resolution = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'`,
+        [id, reason, now],
+      );
+    }
+    return cancelled;
   }
 }

@@ -1,4 +1,5 @@
 import type { DesiredAccount, LastPassAccount } from '../core/account.ts';
+import type { Lifecycle } from '../core/lifecycle.ts';
 import type { PersonRecord, PersonRepository } from '../core/ports.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
@@ -7,6 +8,7 @@ interface PersonRow {
   person_id: string;
   desired: string;
   lastpass: string | null;
+  lifecycle: string | null;
   last_sequence: unknown;
   last_event_time: unknown;
 }
@@ -20,7 +22,7 @@ export class SqlPersonRepository implements PersonRepository {
 
   async get(personId: string): Promise<PersonRecord | undefined> {
     const [row] = await this.#db.query<PersonRow>(
-      'SELECT person_id, desired, lastpass, last_sequence, last_event_time FROM people WHERE person_id = $1',
+      'SELECT person_id, desired, lastpass, lifecycle, last_sequence, last_event_time FROM people WHERE person_id = $1',
       [personId],
     );
     if (row === undefined) return undefined;
@@ -28,6 +30,7 @@ export class SqlPersonRepository implements PersonRepository {
       personId: row.person_id,
       desired: JSON.parse(row.desired) as DesiredAccount,
       lastpass: row.lastpass === null ? undefined : (JSON.parse(row.lastpass) as LastPassAccount),
+      lifecycle: row.lifecycle === null ? undefined : (JSON.parse(row.lifecycle) as Lifecycle),
       lastSequence: row.last_sequence == null ? undefined : toNumber(row.last_sequence),
       lastEventTime: row.last_event_time == null ? undefined : toNumber(row.last_event_time),
     };
@@ -35,11 +38,11 @@ export class SqlPersonRepository implements PersonRepository {
 
   async save(record: PersonRecord, now: number): Promise<void> {
     await this.#db.execute(
-      `INSERT INTO people (person_id, desired, lastpass, last_sequence, last_event_time, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6)
+      `INSERT INTO people (person_id, desired, lastpass, lifecycle, last_sequence, last_event_time, created_at, updated_at)
+       VALUES ($1, $2, $3, $7, $4, $5, $6, $6)
        ON CONFLICT (person_id) DO UPDATE SET desired = excluded.desired, lastpass = excluded.lastpass,
-         last_sequence = excluded.last_sequence, last_event_time = excluded.last_event_time,
-         updated_at = excluded.updated_at`,
+         lifecycle = excluded.lifecycle, last_sequence = excluded.last_sequence,
+         last_event_time = excluded.last_event_time, updated_at = excluded.updated_at`,
       [
         record.personId,
         JSON.stringify(record.desired),
@@ -47,6 +50,7 @@ export class SqlPersonRepository implements PersonRepository {
         record.lastSequence ?? null,
         record.lastEventTime ?? null,
         now,
+        record.lifecycle === undefined ? null : JSON.stringify(record.lifecycle),
       ],
     );
   }

@@ -9,6 +9,7 @@ import {
   type LastPassCommand,
 } from '../core/commands.ts';
 import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
+import type { Secret } from '../core/secret.ts';
 
 import type { BatchItem, BatchResult } from './batch-results.ts';
 import { checkEffects, type EffectQuestion } from './effect-check.ts';
@@ -30,11 +31,21 @@ type SingleCommand = Exclude<LastPassCommand, BatchCommand>;
  * state → failed with the reason. A refused deluser gets the same check, so a retried delete of a
  * user who is already gone is done rather than dead-lettered.
  */
+export interface GatewayOptions {
+  /**
+   * The default master password for joiners whose policy asks for one. Commands only say "use the
+   * default password" (they are stored), so the value never reaches the database.
+   */
+  readonly defaultPassword?: Secret;
+}
+
 export class LastPassGatewayAdapter implements LastPassGateway {
   readonly #client: LastPassClient;
+  readonly #defaultPassword: Secret | undefined;
 
-  constructor(client: LastPassClient) {
+  constructor(client: LastPassClient, options: GatewayOptions = {}) {
     this.#client = client;
+    this.#defaultPassword = options.defaultPassword;
   }
 
   async execute(commands: readonly LastPassCommand[]): Promise<CommandOutcome[]> {
@@ -98,6 +109,9 @@ export class LastPassGatewayAdapter implements LastPassGateway {
             groups: command.groups,
             ...(command.fullname === undefined ? {} : { fullname: command.fullname }),
             ...(command.attribs === undefined ? {} : { attribs: command.attribs }),
+            ...(command.defaultPassword === true && this.#defaultPassword !== undefined
+              ? { password: this.#defaultPassword, passwordResetRequired: command.passwordResetRequired ?? true }
+              : {}),
           })),
         );
       case 'change_groups':

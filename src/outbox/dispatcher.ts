@@ -10,6 +10,7 @@ import { backoffDelay } from './backoff.ts';
 import { breakerTrip, DESTRUCTIVE_KINDS } from './breaker.ts';
 import type { DispatcherSettings } from './dispatcher-settings.ts';
 import type { ClaimedCommand, OutboxStore } from './outbox.store.ts';
+import type { PreconditionCheck } from './precondition-check.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface DispatcherDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics?: LpprovMetrics;
+  /** Re-checks scheduled commands when they fire; without it they run as planned. */
+  readonly preconditions?: PreconditionCheck;
 }
 
 /**
@@ -82,7 +85,8 @@ export class Dispatcher {
 
     const claimed = await store.claim(owner, batchSize * maxInFlight, leaseMs, now);
     if (claimed.length === 0) return 0;
-    const sendable = await this.#passBreaker(claimed, state, now);
+    const current = await this.#passPreconditions(claimed, now);
+    const sendable = await this.#passBreaker(current, state, now);
 
     const unfinished = new Set(sendable.map((c) => c.id));
     // A round can outlast a lease (rate limit, slow answers); keep the leases of what is left.
@@ -132,6 +136,20 @@ export class Dispatcher {
       const timer = setTimeout(finish, ms);
       this.#wake = finish;
     });
+  }
+
+  /** Cancels scheduled commands whose precondition no longer holds; returns the rest. */
+  async #passPreconditions(claimed: readonly ClaimedCommand[], now: number): Promise<ClaimedCommand[]> {
+    const check = this.#deps.preconditions;
+    if (check === undefined || claimed.every((c) => c.precondition === undefined)) return [...claimed];
+    const failing = await check.failing(claimed);
+    if (failing.size === 0) return [...claimed];
+    for (const [id, reason] of failing) {
+      const command = claimed.find((c) => c.id === id);
+      this.#logger.info({ outboxId: id, personId: command?.personId, kind: command?.command.kind, reason }, 'scheduled command cancelled');
+      await this.#deps.store.cancelClaimed([id], this.#settings.owner, reason, now);
+    }
+    return claimed.filter((c) => !failing.has(c.id));
   }
 
   /** Parks destructive commands the mass-change breaker stops; returns the ones to send. */

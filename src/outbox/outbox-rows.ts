@@ -1,9 +1,10 @@
 import type { CommandKind, LastPassCommand } from '../core/commands.ts';
+import type { Precondition } from '../core/ports.ts';
 import { toNumber } from '../db/sql-database.ts';
 import type { ClaimedCommand, OutboxEntry, OutboxStatus } from './outbox.store.ts';
 
 /** Columns the claim returns. */
-export const CLAIM_COLUMNS = 'id, person_id, seq, payload, attempts, idempotency_key, approved';
+export const CLAIM_COLUMNS = 'id, person_id, seq, payload, attempts, idempotency_key, approved, precondition';
 
 export interface ClaimRow {
   [column: string]: unknown;
@@ -14,6 +15,7 @@ export interface ClaimRow {
   attempts: unknown;
   idempotency_key: string;
   approved: unknown;
+  precondition: string | null;
 }
 
 export function claimedFromRow(row: ClaimRow): ClaimedCommand {
@@ -25,6 +27,7 @@ export function claimedFromRow(row: ClaimRow): ClaimedCommand {
     attempts: toNumber(row.attempts),
     idempotencyKey: row.idempotency_key,
     approved: toNumber(row.approved) === 1,
+    precondition: row.precondition === null ? undefined : (JSON.parse(row.precondition) as Precondition),
   };
 }
 

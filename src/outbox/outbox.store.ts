@@ -1,4 +1,5 @@
 import type { CommandKind, LastPassCommand } from '../core/commands.ts';
+import type { Precondition } from '../core/ports.ts';
 
 /**
  * Life of an outbox command:
@@ -29,6 +30,8 @@ export interface ClaimedCommand {
   readonly idempotencyKey: string;
   /** An operator released it past the mass-change breaker. */
   readonly approved: boolean;
+  /** A scheduled command's requirement, re-checked when it fires. */
+  readonly precondition: Precondition | undefined;
 }
 
 /**
@@ -48,6 +51,8 @@ export interface OutboxStore {
   retryLater(id: number, owner: string, notBefore: number, error: string, now: number, countAttempt?: boolean): Promise<void>;
   /** Parked for an operator; it holds the person's later commands. */
   deadLetter(id: number, owner: string, error: string, now: number): Promise<void>;
+  /** A claimed command that must not run any more (its precondition failed): cancelled, with why. */
+  cancelClaimed(ids: readonly number[], owner: string, reason: string, now: number): Promise<void>;
   /** Parked by the mass-change breaker until an operator approves or rejects it. */
   park(ids: readonly number[], owner: string, reason: string, now: number): Promise<void>;
   /** How many breaker-counted (destructive, not approved) commands were handed out since `since`. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { LastPassCommand } from '../../src/core/commands.ts';
+import { SqlDeadLetterRepository } from '../../src/db/dead-letter.repository.ts';
 import { SqlUnitOfWork } from '../../src/db/sql-unit-of-work.ts';
 import { SqlAccountControl } from '../../src/outbox/account-control.store.ts';
 import { DESTRUCTIVE_KINDS } from '../../src/outbox/breaker.ts';
@@ -200,6 +201,18 @@ describe.each(ENGINES)('outbox store contract on %s', (engine) => {
     } finally {
       await unlisten();
     }
+  });
+
+  it('dead-letters a Kafka message once, even when its batch is redelivered', async () => {
+    await testDb.db.execute('DELETE FROM dead_letters');
+    const letters = new SqlDeadLetterRepository(testDb.db);
+    const kafka = { source: 'kafka:hr/0/41', reason: 'not JSON', raw: '{', createdAt: NOW };
+    await letters.add(kafka);
+    await letters.add({ ...kafka, createdAt: NOW + 1 });
+    await letters.add({ source: 'webhook', reason: 'not JSON', raw: '{', createdAt: NOW });
+    await letters.add({ source: 'webhook', reason: 'not JSON', raw: '[', createdAt: NOW });
+    const rows = await testDb.db.query<{ source: string }>('SELECT source FROM dead_letters ORDER BY id');
+    expect(rows.map((r) => r.source)).toEqual(['kafka:hr/0/41', 'webhook', 'webhook']);
   });
 
   describe('account control', () => {

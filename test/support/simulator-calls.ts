@@ -42,15 +42,19 @@ export function appliedEffects(calls: readonly SimCall[]): Effect[] {
     if (!WRITE_COMMANDS.has(call.cmd) || (call.outcome !== 'ok' && call.outcome !== 'partial')) continue;
     const entries = Array.isArray(call.data) ? (call.data as unknown[]) : [call.data];
     for (const entry of entries) {
-      const username =
-        typeof entry === 'string'
-          ? entry
-          : typeof entry === 'object' && entry !== null && 'username' in entry
-            ? String(entry.username)
-            : '';
+      const username = usernameOf(entry);
       const detail = call.cmd === 'batchchangegrp' ? JSON.stringify(entry) : '';
       effects.push({ key: `${call.cmd}|${username}|${detail}`, username, cmd: call.cmd, call });
     }
   }
   return effects;
+}
+
+/** The user an entry is about: a bare email, `username`, or `oldemail` for updateemail. */
+function usernameOf(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  if (typeof entry !== 'object' || entry === null) return '';
+  const record = entry as Record<string, unknown>;
+  const name = record.username ?? record.oldemail;
+  return typeof name === 'string' ? name : '';
 }

@@ -1,26 +1,21 @@
 import { describe, expect, it } from 'vitest';
 
-import { desiredAccountFromHr } from '../../../src/core/events/desired-account-from-hr.ts';
 import { isStaleEvent } from '../../../src/core/events/event-order.ts';
 import { parseHrEvent } from '../../../src/core/events/hr-event.ts';
 import { hrEvent } from '../../fixtures/hr-events.ts';
 
 describe('parseHrEvent', () => {
-  it('accepts a joiner and derives the desired account', () => {
-    const parsed = parseHrEvent(hrEvent({ personId: 'P-1', email: 'Jane.Doe@Acme.example', given: 'Jane', family: 'Doe' }));
-    expect(parsed.ok).toBe(true);
-    if (!parsed.ok) return;
-    expect(desiredAccountFromHr(parsed.event)).toEqual({
-      username: 'jane.doe@acme.example',
-      fullname: 'Jane Doe',
-      groups: [],
-      active: true,
-    });
+  it('accepts every event type of the contract', () => {
+    for (const type of ['joined', 'moved', 'left', 'rehired', 'attributes_changed']) {
+      expect(parseHrEvent(hrEvent({ type: `io.lpprov.hr.worker.${type}.v1` })).ok).toBe(true);
+    }
+    const cancelled = hrEvent({ type: 'io.lpprov.hr.worker.change_cancelled.v1', cancelledType: 'io.lpprov.hr.worker.left.v1' });
+    expect(parseHrEvent(cancelled).ok).toBe(true);
   });
 
-  it('marks a terminated worker inactive', () => {
-    const parsed = parseHrEvent(hrEvent({ type: 'io.lpprov.hr.worker.left.v1', status: 'terminated' }));
-    expect(parsed.ok && desiredAccountFromHr(parsed.event).active).toBe(false);
+  it('refuses a change_cancelled that does not say what it cancels', () => {
+    const parsed = parseHrEvent(hrEvent({ type: 'io.lpprov.hr.worker.change_cancelled.v1' }));
+    expect(parsed.ok ? '' : parsed.reason).toContain('data.cancelled');
   });
 
   it.each([

@@ -8,7 +8,7 @@ import type { ClaimedCommand } from '../../../src/outbox/outbox.store.ts';
 let nextId = 1;
 function claimed(command: LastPassCommand): ClaimedCommand {
   const id = nextId++;
-  return { id, personId: `P-${id}`, seq: 1, command, attempts: 1, idempotencyKey: `k-${id}`, approved: false };
+  return { id, personId: `P-${id}`, seq: 1, command, attempts: 1, idempotencyKey: `k-${id}`, approved: false, precondition: undefined };
 }
 
 describe('groupForSending', () => {

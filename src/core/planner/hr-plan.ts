@@ -1,0 +1,33 @@
+import type { LastPassCommand } from '../commands.ts';
+import type { HrEvent } from '../events/hr-event.ts';
+import type { Policy } from '../policy/policy.ts';
+import type { PendingCommand, PersonRecord, Precondition } from '../ports.ts';
+
+export interface HrPlanInput {
+  readonly event: HrEvent;
+  /** The person as stored, or undefined for someone new. */
+  readonly person: PersonRecord | undefined;
+  /** The person's commands still waiting in the outbox. */
+  readonly pending: readonly PendingCommand[];
+  readonly policy: Policy;
+  /** Epoch ms; the planner reads no clock. */
+  readonly now: number;
+}
+
+export interface PlannedStep {
+  readonly command: LastPassCommand;
+  /** Absent: as soon as possible. */
+  readonly notBefore?: number;
+  readonly precondition?: Precondition;
+}
+
+export interface HrPlan {
+  /** The person after this event: new desired state, planned account, lifecycle. */
+  readonly person: PersonRecord;
+  /** New commands, in the order they must run. */
+  readonly steps: readonly PlannedStep[];
+  /** Pending commands this event makes obsolete. */
+  readonly cancel: { readonly ids: readonly number[]; readonly reason: string } | undefined;
+  /** Why, in words, for the audit trail. */
+  readonly decisions: readonly string[];
+}
