@@ -18,6 +18,8 @@ export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly groupId: string;
+  /** How long the group waits for a silent member before giving its partitions to others. */
+  readonly sessionTimeoutMs: number;
 }
 
 /** How the outbox is drained (docs/configuration.md, "Dispatch"). */

@@ -67,6 +67,8 @@ const envSchema = z.object({
       z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a valid Kafka topic name').optional(),
     ),
     KAFKA_GROUP_ID: optionalText,
+    // The broker's group.min/max.session.timeout.ms default to 6 s and 30 min.
+    KAFKA_SESSION_TIMEOUT_MS: integer(30_000, 6_000, 1_800_000),
     PORT: optionalText.pipe(
       z
         .string()
@@ -136,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             brokers: e.KAFKA_BROKERS,
             topic: e.KAFKA_TOPIC ?? 'hr.lifecycle.v1',
             groupId: e.KAFKA_GROUP_ID ?? 'lpprov',
+            sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
           },
     port: e.PORT ?? 8080,
     scimTokens: e.SCIM_TOKENS.map((t) => new Secret(t)),

@@ -70,6 +70,10 @@ export class HrKafkaConsumer {
     });
     this.#consumer = kafka.consumer({
       groupId: deps.config.groupId,
+      // A replica that dies holds its partitions until the session times out; heartbeats must
+      // come well within it (Kafka's guidance: a third or less).
+      sessionTimeout: deps.config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(deps.config.sessionTimeoutMs / 5)),
       ...(tuning.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: tuning.maxWaitTimeInMs }),
       retry: {
         ...(tuning.retries === undefined ? {} : { retries: tuning.retries }),

@@ -88,7 +88,7 @@ async function playScenario(
   await waitFor(async () => {
     const present = new Set((await users()).map((u) => u.username));
     return scenario.firstWave().every((u) => present.has(u));
-  }, { timeoutMs: 30_000, description: 'the joiners to be provisioned' });
+  }, { timeoutMs: 60_000, description: 'the joiners to be provisioned' });
   await send(scenario.moversAndLeavers());
   await waitFor(async () => (await users()).some((u) => u.username === scenario.email('F') && u.disabled), {
     timeoutMs: 30_000,
@@ -189,7 +189,15 @@ describe('HR lifecycle scenario', () => {
     const db = await createTestDatabase('sqlite');
     const topic = await createTestTopic(3);
     await createDlqTopic(topic);
-    const env = { ...baseEnv(db), KAFKA_BROKERS: kafkaBrokers().join(','), KAFKA_TOPIC: topic, KAFKA_GROUP_ID: randomGroupId(), LOG_LEVEL: 'warn' };
+    const env = {
+      ...baseEnv(db),
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      KAFKA_TOPIC: topic,
+      KAFKA_GROUP_ID: randomGroupId(),
+      // The killed worker keeps its partitions until its session times out: the broker's minimum.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      LOG_LEVEL: 'warn',
+    };
     const scenario = new HrScenario();
     let worker = LpprovProcess.start(env);
     try {

@@ -65,7 +65,7 @@ describe('Kafka HR consumer failure handling', () => {
     const logs = captureLogs('debug');
     const fatal: Error[] = [];
     const consumer = new HrKafkaConsumer({
-      config: { brokers: kafkaBrokers(), topic, groupId },
+      config: { brokers: kafkaBrokers(), topic, groupId, sessionTimeoutMs: 10_000 },
       logger: logs.logger,
       apply: store.apply,
       onFatal: (error) => fatal.push(error),

@@ -42,7 +42,7 @@ describe('loadConfig', () => {
     expect(config.lastpass.cid).toBe('8771312');
     expect(config.lastpass.provhash?.reveal()).toBe('hash-value');
     expect(config.database.kind).toBe('postgres');
-    expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9092'], topic: 'hr.events', groupId: 'lpprov-a' });
+    expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9092'], topic: 'hr.events', groupId: 'lpprov-a', sessionTimeoutMs: 30_000 });
     expect(config.port).toBe(9090);
     expect(config.scimTokens.map((t) => t.reveal())).toEqual(['token-aaaaaaaaaaaaaaaa', 'token-bbbbbbbbbbbbbbbb']);
     expect(config.hrWebhookTokens).toHaveLength(1);
@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       brokers: ['127.0.0.1:9092'],
       topic: 'hr.lifecycle.v1',
       groupId: 'lpprov',
+      sessionTimeoutMs: 30_000,
     });
   });
 
