@@ -1,4 +1,4 @@
-import { formatEastern, parseEastern } from './eastern-time.ts';
+import { formatEastern, parseEastern } from '../../lastpass/eastern-time.ts';
 
 /** A point in time both as LastPass wants it (`wall`, US/Eastern) and as an instant. */
 export interface EventTime {

@@ -1,6 +1,6 @@
 import type { ReportEvent } from '../../lastpass/index.ts';
 
-import { parseEastern } from './eastern-time.ts';
+import { parseEastern } from '../../lastpass/eastern-time.ts';
 import { plural } from './output.ts';
 import { columnWidths, formatRow, renderTable, type Row } from './table.ts';
 

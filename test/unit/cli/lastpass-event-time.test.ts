@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatEastern, parseEastern } from '../../../src/cli/lastpass/eastern-time.ts';
+import { formatEastern, parseEastern } from '../../../src/lastpass/eastern-time.ts';
 import { parseEventTime } from '../../../src/cli/lastpass/event-time.ts';
 
 const NOW = Date.parse('2024-07-04T16:20:30.750Z');
