@@ -7,6 +7,7 @@ import express from 'express';
 
 import { applyHrInputs } from './app/apply-hr-inputs.ts';
 import type { HrInput } from './app/hr-input.ts';
+import type { ScimDeps } from './app/scim/scim-deps.ts';
 import type { Config, DispatchConfig, LastPassConfig } from './config/config.ts';
 import type { Clock } from './core/ports.ts';
 import { Secret } from './core/secret.ts';
@@ -27,6 +28,7 @@ import { Dispatcher } from './outbox/dispatcher.ts';
 import type { DispatcherSettings } from './outbox/dispatcher-settings.ts';
 import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
+import { SCIM_MOUNT_PATH, scimRouter } from './scim/scim.router.ts';
 import { startSimulator } from './simulator/index.ts';
 
 export interface StartOptions {
@@ -113,6 +115,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
       dispatcher.wake();
       return results;
     };
+    const scimDeps: ScimDeps = { unitOfWork, clock: systemClock, policy, newId: randomUUID, onCommitted: () => dispatcher.wake() };
 
     if (config.kafka !== undefined) {
       const consumer = new HrKafkaConsumer({
@@ -129,6 +132,10 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     app.disable('x-powered-by');
     app.use(healthRouter());
     app.use(hrWebhookRouter({ tokens: config.hrWebhookTokens, apply, logger }));
+    app.use(
+      SCIM_MOUNT_PATH,
+      scimRouter({ deps: scimDeps, tokens: config.scimTokens, basic: config.scimBasicCredentials, baseUrl: config.scimBaseUrl, logger }),
+    );
     app.get('/metrics', (_req, res, next) => {
       metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
     });

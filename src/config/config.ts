@@ -52,6 +52,10 @@ export interface Config {
   readonly kafka: KafkaConfig | undefined;
   readonly port: number;
   readonly scimTokens: readonly Secret[];
+  /** SCIM_BASIC_CREDENTIALS: `user:password` pairs accepted by HTTP Basic on the SCIM endpoint; none: Basic is refused. */
+  readonly scimBasicCredentials: readonly Secret[];
+  /** SCIM_BASE_URL: the public URL of the SCIM root (Location, meta.location); unset: taken from each request. */
+  readonly scimBaseUrl: string | undefined;
   readonly hrWebhookTokens: readonly Secret[];
   readonly policyFile: string | undefined;
   readonly logLevel: string;

@@ -53,6 +53,10 @@ const flag = (fallback: boolean) =>
 
 // Bearer tokens guard provisioning; a short one is guessable.
 const token = z.string().min(16, 'each token must be at least 16 characters');
+// HTTP Basic for the SCIM endpoint (Okta offers it): `user:password`, the password as long as a token.
+const basicCredential = z
+  .string()
+  .regex(/^[^:]+:[^]{16,}$/, 'each entry must be user:password, with a password of at least 16 characters');
 
 const envSchema = z.object({
     LASTPASS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -78,6 +82,8 @@ const envSchema = z.object({
         .optional(),
     ),
     SCIM_TOKENS: commaList.pipe(z.array(token)),
+    SCIM_BASIC_CREDENTIALS: commaList.pipe(z.array(basicCredential)),
+    SCIM_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     HR_WEBHOOK_TOKENS: commaList.pipe(z.array(token)),
     POLICY_FILE: optionalText,
     LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS).optional()),
@@ -142,6 +148,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           },
     port: e.PORT ?? 8080,
     scimTokens: e.SCIM_TOKENS.map((t) => new Secret(t)),
+    scimBasicCredentials: e.SCIM_BASIC_CREDENTIALS.map((c) => new Secret(c)),
+    scimBaseUrl: e.SCIM_BASE_URL?.replace(/\/+$/, ''),
     hrWebhookTokens: e.HR_WEBHOOK_TOKENS.map((t) => new Secret(t)),
     policyFile: e.POLICY_FILE,
     logLevel: e.LOG_LEVEL ?? 'info',

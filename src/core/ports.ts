@@ -1,6 +1,7 @@
 import type { DesiredAccount, LastPassAccount } from './account.ts';
 import type { CommandKind, LastPassCommand } from './commands.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { ScimGroupRepository, ScimUserRepository } from './scim.ts';
 
 /** A person as stored: desired state, planned LastPass state, and what orders their events. */
 export interface PersonRecord {
@@ -15,10 +16,13 @@ export interface PersonRecord {
 
 export interface PersonRepository {
   get(personId: string): Promise<PersonRecord | undefined>;
+  /** The people whose planned LastPass username is this one (lower-case). */
+  findByUsername(username: string): Promise<PersonRecord[]>;
   save(record: PersonRecord, now: number): Promise<void>;
 }
 
-export type InboxOutcome = 'applied' | 'stale';
+/** applied; stale (older than what was applied); not_authoritative (the other source decides for this account). */
+export type InboxOutcome = 'applied' | 'stale' | 'not_authoritative';
 
 export interface InboxEntry {
   readonly source: string;
@@ -89,6 +93,8 @@ export interface TransactionScope {
   readonly inbox: InboxRepository;
   readonly outbox: OutboxWriter;
   readonly deadLetters: DeadLetterRepository;
+  readonly scimUsers: ScimUserRepository;
+  readonly scimGroups: ScimGroupRepository;
 }
 
 export interface UnitOfWork {

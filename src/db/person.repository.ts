@@ -13,6 +13,19 @@ interface PersonRow {
   last_event_time: unknown;
 }
 
+const COLUMNS = 'person_id, desired, lastpass, lifecycle, last_sequence, last_event_time';
+
+function recordOf(row: PersonRow): PersonRecord {
+  return {
+    personId: row.person_id,
+    desired: JSON.parse(row.desired) as DesiredAccount,
+    lastpass: row.lastpass === null ? undefined : (JSON.parse(row.lastpass) as LastPassAccount),
+    lifecycle: row.lifecycle === null ? undefined : (JSON.parse(row.lifecycle) as Lifecycle),
+    lastSequence: row.last_sequence == null ? undefined : toNumber(row.last_sequence),
+    lastEventTime: row.last_event_time == null ? undefined : toNumber(row.last_event_time),
+  };
+}
+
 export class SqlPersonRepository implements PersonRepository {
   readonly #db: SqlExecutor;
 
@@ -21,28 +34,24 @@ export class SqlPersonRepository implements PersonRepository {
   }
 
   async get(personId: string): Promise<PersonRecord | undefined> {
-    const [row] = await this.#db.query<PersonRow>(
-      'SELECT person_id, desired, lastpass, lifecycle, last_sequence, last_event_time FROM people WHERE person_id = $1',
-      [personId],
-    );
-    if (row === undefined) return undefined;
-    return {
-      personId: row.person_id,
-      desired: JSON.parse(row.desired) as DesiredAccount,
-      lastpass: row.lastpass === null ? undefined : (JSON.parse(row.lastpass) as LastPassAccount),
-      lifecycle: row.lifecycle === null ? undefined : (JSON.parse(row.lifecycle) as Lifecycle),
-      lastSequence: row.last_sequence == null ? undefined : toNumber(row.last_sequence),
-      lastEventTime: row.last_event_time == null ? undefined : toNumber(row.last_event_time),
-    };
+    const [row] = await this.#db.query<PersonRow>(`SELECT ${COLUMNS} FROM people WHERE person_id = $1`, [personId]);
+    return row === undefined ? undefined : recordOf(row);
+  }
+
+  async findByUsername(username: string): Promise<PersonRecord[]> {
+    const rows = await this.#db.query<PersonRow>(`SELECT ${COLUMNS} FROM people WHERE username = $1 ORDER BY person_id`, [
+      username.toLowerCase(),
+    ]);
+    return rows.map(recordOf);
   }
 
   async save(record: PersonRecord, now: number): Promise<void> {
     await this.#db.execute(
-      `INSERT INTO people (person_id, desired, lastpass, lifecycle, last_sequence, last_event_time, created_at, updated_at)
-       VALUES ($1, $2, $3, $7, $4, $5, $6, $6)
+      `INSERT INTO people (person_id, desired, lastpass, lifecycle, last_sequence, last_event_time, created_at, updated_at, username)
+       VALUES ($1, $2, $3, $7, $4, $5, $6, $6, $8)
        ON CONFLICT (person_id) DO UPDATE SET desired = excluded.desired, lastpass = excluded.lastpass,
          lifecycle = excluded.lifecycle, last_sequence = excluded.last_sequence,
-         last_event_time = excluded.last_event_time, updated_at = excluded.updated_at`,
+         last_event_time = excluded.last_event_time, updated_at = excluded.updated_at, username = excluded.username`,
       [
         record.personId,
         JSON.stringify(record.desired),
@@ -51,6 +60,7 @@ export class SqlPersonRepository implements PersonRepository {
         record.lastEventTime ?? null,
         now,
         record.lifecycle === undefined ? null : JSON.stringify(record.lifecycle),
+        (record.lastpass?.username ?? record.desired.username).toLowerCase(),
       ],
     );
   }

@@ -3,6 +3,8 @@ import { SqlDeadLetterRepository } from './dead-letter.repository.ts';
 import { SqlInboxRepository } from './inbox.repository.ts';
 import { SqlOutboxWriter } from './outbox-writer.repository.ts';
 import { SqlPersonRepository } from './person.repository.ts';
+import { SqlScimGroupRepository } from './scim-group.repository.ts';
+import { SqlScimUserRepository } from './scim-user.repository.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
 export class SqlUnitOfWork implements UnitOfWork {
@@ -19,6 +21,8 @@ export class SqlUnitOfWork implements UnitOfWork {
         inbox: new SqlInboxRepository(tx),
         outbox: new SqlOutboxWriter(tx),
         deadLetters: new SqlDeadLetterRepository(tx),
+        scimUsers: new SqlScimUserRepository(tx),
+        scimGroups: new SqlScimGroupRepository(tx),
       }),
     );
   }

@@ -101,6 +101,11 @@ export const hrEventDataSchema = z.object({
       event_id: optionalText,
     })
     .nullish(),
+  /**
+   * SCIM only: the identity provider's groups for this person (display names). With the policy's
+   * `authority.groups: idp` they, not the group rules, are the person's LastPass groups.
+   */
+  groups: z.array(z.string().min(1).max(256)).nullish(),
   origin: z
     .object({
       system: optionalText,

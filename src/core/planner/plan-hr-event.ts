@@ -24,7 +24,7 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
   const desired: DesiredAccount = {
     username: worker.email.work.toLowerCase(),
     fullname: fullnameOf(event, person?.desired.fullname),
-    groups: groupsOf(policy, event.data),
+    groups: desiredGroups(input),
     active: true,
   };
   const base = {
@@ -167,14 +167,17 @@ function planActive(ctx: Context): Result {
       decisions.push(`email change ${username} → ${desired.username}: pending until the user confirms`);
     }
     const add = desired.groups.filter((g) => !account.groups.includes(g));
-    const del = account.groups.filter((g) => isManagedGroup(policy, g) && !desired.groups.includes(g));
-    if (add.length > 0 || del.length > 0) steps.push({ command: { kind: 'change_groups', username, add, del } });
+    const managed = (g: string): boolean => isManagedGroup(policy, g) || idpOwned(input, g);
+    const del = account.groups.filter((g) => managed(g) && !desired.groups.includes(g));
+    if ((add.length > 0 || del.length > 0) && policy.authority.groups !== 'none') {
+      steps.push({ command: { kind: 'change_groups', username, add, del } });
+    }
     const wasPrivileged = previous !== undefined && policy.populations.find((p) => p.name === previous.population)?.privileged === true;
     if (population.privileged && previous !== undefined && !wasPrivileged && policy.security.requireMasterPasswordChangeOnPrivilegedMove) {
       steps.push({ command: { kind: 'require_master_password_change', username } });
       decisions.push(`moved into privileged population "${population.name}": require a master password change`);
     }
-    const unmanagedKept = account.groups.filter((g) => !isManagedGroup(policy, g));
+    const unmanagedKept = account.groups.filter((g) => !managed(g));
     next = {
       username,
       fullname: desired.fullname,
@@ -377,4 +380,24 @@ function fullnameOf(event: HrEvent, known: string | undefined): string {
   const { name } = event.data.worker;
   const composed = name.display ?? [name.preferred ?? name.given, name.family].filter((p) => p != null && p !== '').join(' ');
   return composed !== '' ? composed : (known ?? '');
+}
+
+/**
+ * The managed groups a person should be in: from the identity provider's group pushes when the
+ * policy gives it authority over groups (and the event carries them), otherwise from the rules.
+ */
+function desiredGroups(input: HrPlanInput): string[] {
+  const { event, policy, person } = input;
+  if (policy.authority.groups === 'idp') {
+    const pushed = event.data.groups;
+    if (pushed != null) return [...new Set(pushed)].sort();
+    return [...(person?.desired.groups ?? [])];
+  }
+  if (policy.authority.groups === 'none') return [];
+  return groupsOf(policy, event.data);
+}
+
+/** With IdP group authority, a group lpprov put the person in because the IdP said so is lpprov's to take away. */
+function idpOwned(input: HrPlanInput, group: string): boolean {
+  return input.policy.authority.groups === 'idp' && (input.person?.desired.groups.includes(group) ?? false);
 }

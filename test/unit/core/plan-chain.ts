@@ -30,7 +30,7 @@ export class PlanChain {
     this.#policy = policy;
   }
 
-  apply(event: Record<string, unknown>, now: number): HrPlan {
+  apply(event: unknown, now: number): HrPlan {
     const parsed = parseHrEvent(event);
     if (!parsed.ok) throw new Error(parsed.reason);
     const pending: PendingCommand[] = this.queue.map((q) => ({ id: q.id, kind: q.command.kind, command: q.command, notBefore: q.notBefore }));

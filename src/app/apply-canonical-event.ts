@@ -1,0 +1,82 @@
+import { isStaleEvent } from '../core/events/event-order.ts';
+import type { HrEvent } from '../core/events/hr-event.ts';
+import { planHrEvent } from '../core/planner/plan-hr-event.ts';
+import type { Policy } from '../core/policy/policy.ts';
+import type { PersonRecord, PlannedCommand, TransactionScope } from '../core/ports.ts';
+import type { HrInputResult } from './hr-input.ts';
+
+type Source = 'hris' | 'idp';
+
+const sourceOf = (event: HrEvent): Source => (event.source.startsWith('scim://') ? 'idp' : 'hris');
+const sourceOfPerson = (person: PersonRecord): Source => (person.personId.startsWith('scim:') ? 'idp' : 'hris');
+
+/**
+ * Applies one canonical event (from HR or normalised from SCIM) inside the caller's transaction:
+ * dedupe on (source, id), drop stale events, plan, cancel what the plan makes obsolete, store the
+ * person and enqueue the commands. One path for every input, so every input gets the same policy.
+ */
+export async function applyCanonicalEvent(
+  scope: TransactionScope,
+  policy: Policy,
+  event: HrEvent,
+  now: number,
+): Promise<HrInputResult> {
+  if (await scope.inbox.has(event.source, event.id)) return 'duplicate';
+
+  const personId = event.data.worker.person_id;
+  const person = await scope.people.get(personId);
+  const inboxEntry = { source: event.source, eventId: event.id, personId, eventType: event.type, receivedAt: now };
+  const incoming = { sequence: event.sequence == null ? undefined : Number(event.sequence), time: Date.parse(event.time) };
+  if (person !== undefined && isStaleEvent(person, incoming)) {
+    await scope.inbox.record({ ...inboxEntry, outcome: 'stale' });
+    return 'stale';
+  }
+
+  // HR and an identity provider may both describe the same LastPass account; the policy says
+  // which one decides (reference/hr-lifecycle.md §4.6). The other may only take access away sooner.
+  const username = event.data.worker.email.work.toLowerCase();
+  const thisSource = sourceOf(event);
+  const owner = (await scope.people.findByUsername(username)).find(
+    (p) => p.personId !== personId && sourceOfPerson(p) !== thisSource,
+  );
+  if (owner !== undefined && policy.authority.lifecycle !== thisSource) {
+    await accelerateLeave(scope, owner, event, now);
+    await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative' });
+    return 'applied';
+  }
+
+  const pending = person === undefined ? [] : await scope.outbox.pendingFor(personId);
+  const plan = planHrEvent({ event, person, pending, policy, now });
+  if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
+  await scope.people.save(plan.person, now);
+  await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(event, step, index)), now);
+  await scope.inbox.record({ ...inboxEntry, outcome: 'applied' });
+  return 'applied';
+}
+
+/**
+ * A deactivation from the source that does not decide may still disable the account now
+ * (disabling is safe and reversible); it never schedules deletes, re-enables or changes profiles.
+ */
+async function accelerateLeave(scope: TransactionScope, owner: PersonRecord, event: HrEvent, now: number): Promise<void> {
+  const leaving = event.type === 'io.lpprov.hr.worker.left.v1' || event.data.worker.employment_status === 'terminated';
+  const account = owner.lastpass;
+  if (!leaving || account === undefined || account.disabled) return;
+  await scope.people.save({ ...owner, lastpass: { ...account, disabled: true } }, now);
+  await scope.outbox.enqueue(
+    owner.personId,
+    [{ command: { kind: 'disable_user', username: account.username }, idempotencyKey: `${event.source}|${event.id}|accelerated-disable` }],
+    now,
+  );
+}
+
+function planned(event: HrEvent, step: ReturnType<typeof planHrEvent>['steps'][number], index: number): PlannedCommand {
+  return {
+    command: step.command,
+    // One key per intended effect: this event's n-th command. A replay of the event is caught by
+    // the inbox first; the key also stops a second enqueue if the same plan is ever rebuilt.
+    idempotencyKey: `${event.source}|${event.id}|${index}|${step.command.kind}`,
+    ...(step.notBefore === undefined ? {} : { notBefore: step.notBefore }),
+    ...(step.precondition === undefined ? {} : { precondition: step.precondition }),
+  };
+}

@@ -1,0 +1,112 @@
+import type { ScimUserRecord, IdpKind } from '../scim.ts';
+import { type HrEvent, parseHrEvent } from './hr-event.ts';
+
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export type ScimUserChange = 'created' | 'updated' | 'deleted';
+
+export interface ScimUserEventInput {
+  /** The user after the change (for a delete: as it was). */
+  readonly record: ScimUserRecord;
+  /** The user before an update. */
+  readonly previous: ScimUserRecord | undefined;
+  readonly change: ScimUserChange;
+  readonly idp: IdpKind;
+  /** Display names of the user's SCIM groups. */
+  readonly groups: readonly string[];
+  readonly now: number;
+}
+
+/** The person a SCIM user is: stable for the life of the SCIM resource. */
+export function scimPersonId(record: Pick<ScimUserRecord, 'id'>): string {
+  return `scim:${record.id}`;
+}
+
+/**
+ * A SCIM change as the canonical HR event the planner understands (reference/hr-lifecycle.md §4.3,
+ * "SCIM pushes normalised into the same schema"): create → joined, active true → false → left
+ * (revoked now), false → true → rehired, other updates → moved or attributes_changed, DELETE →
+ * left with a hard-delete request. Pure; fails with a reason when the user has no usable email.
+ */
+export function scimUserEvent(input: ScimUserEventInput): { ok: true; event: HrEvent } | { ok: false; reason: string } {
+  const { record, change, idp, now } = input;
+  const resource = record.resource;
+  const email = workEmail(resource, record.userName);
+  if (email === undefined) {
+    return { ok: false, reason: 'LastPass accounts are email addresses: give the user an email (emails, or an email-shaped userName)' };
+  }
+  const active = change !== 'deleted' && record.active;
+  const type = eventType(input);
+  const enterprise = objectAt(resource, ENTERPRISE_USER);
+  const name = objectAt(resource, 'name');
+  const personId = scimPersonId(record);
+  const effectiveAt = new Date(now).toISOString();
+  const leaving = type === 'left';
+  const candidate = {
+    specversion: '1.0',
+    id: `scim-${record.id}-v${record.version}${change === 'deleted' ? '-deleted' : ''}`,
+    source: `scim://${idp}`,
+    type: `io.lpprov.hr.worker.${type}.v1`,
+    subject: `person/${personId}`,
+    time: new Date(Math.max(record.lastModified, now)).toISOString(),
+    // The SCIM resource's version only grows, so it orders this person's changes.
+    sequence: String(record.version + (change === 'deleted' ? 1 : 0)),
+    data: {
+      phase: leaving ? 'immediate' : 'effective',
+      effective_at: effectiveAt,
+      worker: {
+        person_id: personId,
+        employee_number: textAt(enterprise, 'employeeNumber'),
+        worker_type: textAt(resource, 'userType'),
+        employment_status: active ? 'active' : 'terminated',
+        name: {
+          given: textAt(name, 'givenName'),
+          family: textAt(name, 'familyName'),
+          display: textAt(resource, 'displayName') ?? textAt(name, 'formatted'),
+        },
+        email: { work: email },
+        job: { title: textAt(resource, 'title') },
+        org: {
+          department: textAt(enterprise, 'department'),
+          division: textAt(enterprise, 'division'),
+          cost_center: textAt(enterprise, 'costCenter'),
+          legal_entity: textAt(enterprise, 'organization'),
+        },
+        termination: leaving ? { type: 'idp_deactivation' } : null,
+      },
+      groups: [...input.groups],
+      origin: { system: idp, record_ref: record.id, hard_delete_requested: change === 'deleted' },
+    },
+  };
+  const parsed = parseHrEvent(candidate);
+  return parsed.ok ? { ok: true, event: parsed.event } : { ok: false, reason: parsed.reason };
+}
+
+function eventType({ change, record, previous }: ScimUserEventInput): 'joined' | 'left' | 'rehired' | 'moved' | 'attributes_changed' {
+  if (change === 'deleted') return 'left';
+  if (change === 'created') return 'joined';
+  if (previous?.active === true && !record.active) return 'left';
+  if (previous?.active === false && record.active) return 'rehired';
+  const orgOf = (r: ScimUserRecord | undefined): string => JSON.stringify(objectAt(r?.resource, ENTERPRISE_USER) ?? {});
+  return orgOf(previous) !== orgOf(record) ? 'moved' : 'attributes_changed';
+}
+
+/** The address LastPass should use: the work email, else the primary one, else an email-shaped userName. */
+export function workEmail(resource: Readonly<Record<string, unknown>>, userName: string): string | undefined {
+  const emails = Array.isArray(resource.emails) ? (resource.emails as unknown[]) : [];
+  const values = emails.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null);
+  const pick = values.find((e) => e.type === 'work') ?? values.find((e) => e.primary === true) ?? values[0];
+  const candidate = typeof pick?.value === 'string' ? pick.value : userName;
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(candidate) ? candidate.toLowerCase() : undefined;
+}
+
+function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const child = (value as Record<string, unknown>)[key];
+  return typeof child === 'object' && child !== null && !Array.isArray(child) ? (child as Record<string, unknown>) : undefined;
+}
+
+function textAt(value: Record<string, unknown> | Readonly<Record<string, unknown>> | undefined, key: string): string | undefined {
+  const child = value?.[key];
+  return typeof child === 'string' && child !== '' ? child : undefined;
+}
