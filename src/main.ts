@@ -130,6 +130,8 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
 
     const app = express();
     app.disable('x-powered-by');
+    // SCIM sets its own weak ETags from resource versions; express's body hashes would contradict them.
+    app.set('etag', false);
     app.use(healthRouter());
     app.use(hrWebhookRouter({ tokens: config.hrWebhookTokens, apply, logger }));
     app.use(

@@ -34,14 +34,20 @@ export async function applyCanonicalEvent(
 
   // HR and an identity provider may both describe the same LastPass account; the policy says
   // which one decides (reference/hr-lifecycle.md §4.6). The other may only take access away sooner.
+  // Two people of one source naming the same account (two SCIM users with one email): the one
+  // that has it keeps it, and the other plans nothing, so deleting one cannot disable the other.
   const username = event.data.worker.email.work.toLowerCase();
   const thisSource = sourceOf(event);
-  const owner = (await scope.people.findByUsername(username)).find(
-    (p) => p.personId !== personId && sourceOfPerson(p) !== thisSource,
-  );
-  if (owner !== undefined && policy.authority.lifecycle !== thisSource) {
-    await accelerateLeave(scope, owner, event, now);
+  const others = (await scope.people.findByUsername(username)).filter((p) => p.personId !== personId && p.lastpass !== undefined);
+  const otherSource = others.find((p) => sourceOfPerson(p) !== thisSource);
+  const sameSource = others.find((p) => sourceOfPerson(p) === thisSource);
+  if (otherSource !== undefined && policy.authority.lifecycle !== thisSource) {
+    await accelerateLeave(scope, otherSource, event, now);
     await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative' });
+    return 'applied';
+  }
+  if (sameSource !== undefined && person?.lastpass === undefined) {
+    await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken' });
     return 'applied';
   }
 

@@ -21,8 +21,11 @@ export interface PersonRepository {
   save(record: PersonRecord, now: number): Promise<void>;
 }
 
-/** applied; stale (older than what was applied); not_authoritative (the other source decides for this account). */
-export type InboxOutcome = 'applied' | 'stale' | 'not_authoritative';
+/**
+ * applied; stale (older than what was applied); not_authoritative (the other source decides for
+ * this account); account_taken (another person of the same source already has this account).
+ */
+export type InboxOutcome = 'applied' | 'stale' | 'not_authoritative' | 'account_taken';
 
 export interface InboxEntry {
   readonly source: string;
@@ -56,7 +59,7 @@ export interface PlannedCommand {
   readonly precondition?: Precondition;
 }
 
-/** A person's command still waiting in the outbox (not yet handed to a dispatcher). */
+/** A person's command not sent yet: waiting in the outbox, or dead-lettered. */
 export interface PendingCommand {
   readonly id: number;
   readonly kind: CommandKind;
@@ -68,11 +71,12 @@ export interface OutboxWriter {
   /** Appends commands to the person's queue in order; a known idempotency key is skipped. */
   enqueue(personId: string, commands: readonly PlannedCommand[], now: number): Promise<number>;
   /**
-   * The person's commands still pending, locked for this transaction so a dispatcher cannot take
-   * one while the plan that may cancel it is being made.
+   * The person's commands not sent yet: pending, and dead-lettered (a new plan supersedes those
+   * too). Locked for this transaction so a dispatcher cannot take one while the plan that may
+   * cancel it is being made.
    */
   pendingFor(personId: string): Promise<PendingCommand[]>;
-  /** Cancels pending commands (others are left as they are), keeping why; returns how many. */
+  /** Cancels pending or dead commands (others are left as they are), keeping why; returns how many. */
   cancel(ids: readonly number[], reason: string, now: number): Promise<number>;
 }
 
@@ -100,6 +104,8 @@ export interface TransactionScope {
 export interface UnitOfWork {
   /** Runs `work` in one transaction; its writes are durable when the promise resolves. */
   run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T>;
+  /** Runs reads outside a transaction (each statement sees committed data); `work` must not write. */
+  read<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T>;
 }
 
 export interface Clock {

@@ -50,12 +50,13 @@ export class SqlOutboxWriter implements OutboxWriter {
   }
 
   async pendingFor(personId: string): Promise<PendingCommand[]> {
-    // FOR UPDATE: a replica's claim (SKIP LOCKED) passes these rows by until this transaction
+    // Dead commands count too: a new plan supersedes them, so a dead-lettered mover step (say an
+    // email change LastPass refused) cannot hold back a later leave. FOR UPDATE: a replica's claim (SKIP LOCKED) passes these rows by until this transaction
     // ends, so a command cannot be sent while a plan is cancelling it. SQLite's write lock
     // (BEGIN IMMEDIATE) already keeps claims out.
     const lock = this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
     const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown }>(
-      `SELECT id, payload, not_before FROM outbox WHERE person_id = $1 AND status = 'pending' ORDER BY seq${lock}`,
+      `SELECT id, payload, not_before FROM outbox WHERE person_id = $1 AND status IN ('pending', 'dead') ORDER BY seq${lock}`,
       [personId],
     );
     return rows.map((row) => {
@@ -68,7 +69,7 @@ export class SqlOutboxWriter implements OutboxWriter {
     let cancelled = 0;
     for (const id of ids) {
       cancelled += await this.#db.execute(
-        `UPDATE outbox SET status = 'cancelled', resolution = $2, updated_at = $3 WHERE id = $1 AND status = 'pending'`,
+        `UPDATE outbox SET status = 'cancelled', resolution = $2, updated_at = $3 WHERE id = $1 AND status IN ('pending', 'dead')`,
         [id, reason, now],
       );
     }

@@ -5,7 +5,7 @@ import { SqlOutboxWriter } from './outbox-writer.repository.ts';
 import { SqlPersonRepository } from './person.repository.ts';
 import { SqlScimGroupRepository } from './scim-group.repository.ts';
 import { SqlScimUserRepository } from './scim-user.repository.ts';
-import type { SqlDatabase } from './sql-database.ts';
+import type { SqlDatabase, SqlExecutor } from './sql-database.ts';
 
 export class SqlUnitOfWork implements UnitOfWork {
   readonly #db: SqlDatabase;
@@ -15,15 +15,22 @@ export class SqlUnitOfWork implements UnitOfWork {
   }
 
   run<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
-    return this.#db.transaction((tx) =>
-      work({
-        people: new SqlPersonRepository(tx),
-        inbox: new SqlInboxRepository(tx),
-        outbox: new SqlOutboxWriter(tx),
-        deadLetters: new SqlDeadLetterRepository(tx),
-        scimUsers: new SqlScimUserRepository(tx),
-        scimGroups: new SqlScimGroupRepository(tx),
-      }),
-    );
+    return this.#db.transaction((tx) => work(scopeOf(tx)));
   }
+
+  read<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    // No transaction: a read does not take SQLite's write lock or cost PostgreSQL a BEGIN/COMMIT.
+    return work(scopeOf(this.#db));
+  }
+}
+
+function scopeOf(db: SqlExecutor): TransactionScope {
+  return {
+    people: new SqlPersonRepository(db),
+    inbox: new SqlInboxRepository(db),
+    outbox: new SqlOutboxWriter(db),
+    deadLetters: new SqlDeadLetterRepository(db),
+    scimUsers: new SqlScimUserRepository(db),
+    scimGroups: new SqlScimGroupRepository(db),
+  };
 }

@@ -26,9 +26,8 @@ describe('scimRouter error answers', () => {
   const logs = captureLogs('debug');
 
   beforeAll(async () => {
-    const unitOfWork: UnitOfWork = {
-      run: () => Promise.reject(failure instanceof Error ? failure : new Error('unset')),
-    };
+    const fail = () => Promise.reject(failure instanceof Error ? failure : new Error('unset'));
+    const unitOfWork: UnitOfWork = { run: fail, read: fail };
     const deps: ScimDeps = { unitOfWork, clock: { now: () => 0 }, policy: parsePolicy({}), newId: () => 'id-1' };
     const app = express();
     app.use('/scim/v2', scimRouter({ deps, tokens: [new Secret(TOKEN)], basic: [new Secret('okta:router-basic-password-1')], logger: logs.logger }));
