@@ -8,7 +8,7 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/index
 import { createTestDatabase, type Engine, type TestDatabase } from './databases.ts';
 import { type CapturedLogs, captureLogs } from './log-capture.ts';
 import { ScimClient, type ScimClientOptions } from './scim-http.ts';
-import { type SimCall, simulatorCalls } from './simulator-calls.ts';
+import { type SimCall, simulatorCalls, WRITE_COMMANDS } from './simulator-calls.ts';
 import { waitFor } from './wait-for.ts';
 
 export const SCIM_TOKEN = 'scim-e2e-bearer-token-0123456789';
@@ -25,21 +25,6 @@ defaults:
   leaver: { on_effective: deactivate, on_immediate: deactivate, after_grace: never }
 authority: { lifecycle: idp, groups: idp }
 `;
-
-/** Commands that change LastPass (reads such as getuserdata are the gateway's own checks). */
-const WRITE_COMMANDS = new Set([
-  'batchadd',
-  'updateuser',
-  'deluser',
-  'disableuser',
-  'enableuser',
-  'batchchangegrp',
-  'reinviteuser',
-  'resetpassword',
-  'requiremasterpasswordchange',
-  'disablemultifactor',
-  'updateemail',
-]);
 
 export interface ScimRigOptions {
   readonly engine?: Engine;

@@ -22,7 +22,7 @@ export interface Effect {
 }
 
 /** Commands that change LastPass; reads (the gateway's own checks) have no effect to count. */
-const WRITE_COMMANDS = new Set([
+export const WRITE_COMMANDS: ReadonlySet<string> = new Set([
   'batchadd',
   'updateuser',
   'deluser',
