@@ -25,7 +25,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { LpprovMetrics } from './observability/metrics.ts';
 import { SqlAccountControl } from './outbox/account-control.store.ts';
 import { Dispatcher } from './outbox/dispatcher.ts';
-import type { DispatcherSettings } from './outbox/dispatcher-settings.ts';
+import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings } from './outbox/dispatcher-settings.ts';
 import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
 import { SCIM_MOUNT_PATH, scimRouter } from './scim/scim.router.ts';
@@ -188,8 +188,8 @@ function dispatcherSettings(config: DispatchConfig, account: string): Dispatcher
     leaseMs: config.leaseMs,
     pollMs: config.pollMs,
     gatherMs: config.gatherMs,
-    authPauseMs: 30_000,
-    maxAuthPauseMs: 600_000,
+    authPauseMs: DEFAULT_DISPATCHER_SETTINGS.authPauseMs,
+    maxAuthPauseMs: DEFAULT_DISPATCHER_SETTINGS.maxAuthPauseMs,
     backoff: { baseMs: config.retryBaseMs, capMs: config.retryCapMs, maxAttempts: config.maxAttempts },
     breaker: config.breaker,
   };

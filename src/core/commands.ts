@@ -96,8 +96,3 @@ export const BATCHABLE_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>([
   'disable_user',
   'enable_user',
 ]);
-
-/** The LastPass username (email) a command acts on. */
-export function commandUsername(command: LastPassCommand): string {
-  return command.kind === 'update_email' ? command.oldEmail : command.username;
-}

@@ -15,6 +15,7 @@ const SECRET_KEYS = [
   'authorization',
   'scimTokens',
   'hrWebhookTokens',
+  'scimBasicCredentials',
   'secret',
 ];
 export const REDACT_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => [
