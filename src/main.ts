@@ -7,6 +7,7 @@ import express from 'express';
 
 import { applyHrInputs } from './app/apply-hr-inputs.ts';
 import type { HrInput } from './app/hr-input.ts';
+import { startReconcileInterval } from './app/reconcile/reconcile-interval.ts';
 import type { ScimDeps } from './app/scim/scim-deps.ts';
 import type { Config, DispatchConfig, LastPassConfig } from './config/config.ts';
 import type { Clock } from './core/ports.ts';
@@ -17,17 +18,25 @@ import { ConfigError } from './config/config-error.ts';
 import { loadPolicy } from './config/policy-file.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open-database.ts';
+import { SqlReconcileSchedule } from './db/reconcile-schedule.repository.ts';
+import { SqlReconcileStore } from './db/reconcile-store.ts';
+import { SqlOutboxMetricsRepository } from './db/outbox-metrics.repository.ts';
 import { SqlUnitOfWork } from './db/sql-unit-of-work.ts';
 import { LastPassClient } from './lastpass/lastpass.client.ts';
+import { LastPassDirectoryAdapter } from './lastpass/lastpass-directory.ts';
 import { LastPassGatewayAdapter } from './lastpass/lastpass-gateway.ts';
 import { healthRouter } from './observability/health.router.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { LpprovMetrics } from './observability/metrics.ts';
+import { type EventSource, LpprovMetrics } from './observability/metrics.ts';
+import { type KafkaReadiness, readinessRouter } from './observability/readiness.router.ts';
 import { SqlAccountControl } from './outbox/account-control.store.ts';
 import { Dispatcher } from './outbox/dispatcher.ts';
 import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings } from './outbox/dispatcher-settings.ts';
 import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
+import { SqlGeneratedTokenRepository } from './db/generated-token.repository.ts';
+import { ensureGeneratedToken } from './scim/generated-token.ts';
+import { GeneratedTokenDigests } from './scim/generated-token-digests.ts';
 import { SCIM_MOUNT_PATH, scimRouter } from './scim/scim.router.ts';
 import { startSimulator } from './simulator/index.ts';
 
@@ -45,6 +54,12 @@ export interface RunningLpprov {
   readonly simulated: boolean;
   /** LastPass endpoint in use (the simulator's in simulation mode). */
   readonly lastpassUrl: string;
+  /** Root of the SCIM endpoint (SCIM_BASE_URL when set). */
+  readonly scimUrl: string;
+  /** How SCIM clients authenticate: SCIM_TOKENS, or the token lpprov generated because it is unset. */
+  readonly scimAuth: 'configured' | 'generated';
+  /** The generated SCIM token, only on the start that created it: shown once, never stored. */
+  readonly newScimToken: string | undefined;
   /** Stops taking input first, then dispatch, then closes connections; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -54,12 +69,17 @@ const systemClock: Clock = { now: () => Date.now() };
 /**
  * Composition root: builds every adapter from the configuration and starts lpprov. Components
  * start in dependency order and stop in reverse, so input stops before dispatch and dispatch
- * before the connections it uses.
+ * before the connections it uses. The dispatcher is told to stop at once, though: it sends
+ * nothing new while the Kafka consumer leaves its group (which can take seconds), and what it
+ * has not sent goes back to the queue for the next process.
  */
 export async function startLpprov(config: Config, options: StartOptions = {}): Promise<RunningLpprov> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const stops: (() => Promise<void>)[] = [];
+  const stopFirst: (() => unknown)[] = [];
   const stopAll = async (): Promise<void> => {
+    // Its failure is reported where the same promise is awaited below, in order.
+    for (const begin of stopFirst.splice(0)) Promise.resolve(begin()).catch(() => undefined);
     for (const stop of stops.splice(0).reverse()) {
       try {
         await stop();
@@ -85,12 +105,23 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     const metrics = options.metrics ?? new LpprovMetrics();
     // Retry-After is not waited out inside the client: the dispatcher pauses the whole account
     // and takes a new token, so a retry never jumps the rate limiter's queue.
-    const client = new LastPassClient({ ...lastpass.credentials, url: lastpass.url, logger, retry: { maxRetryAfterMs: 0 } });
+    const client = new LastPassClient({
+      ...lastpass.credentials,
+      url: lastpass.url,
+      logger,
+      retry: { maxRetryAfterMs: 0 },
+      onCall: (call) => metrics.observeLastPassCall(call),
+    });
     stops.push(() => client.close());
     // Pauses and the breaker are kept per account; simulation mode's account number changes per start.
     const settings = dispatcherSettings(config.dispatch, lastpass.simulated ? 'simulator' : lastpass.credentials.cid);
     const store = outboxStoreFor(db);
     const control = new SqlAccountControl(db);
+    metrics.readFrom({
+      outbox: new SqlOutboxMetricsRepository(db),
+      breakerOpen: async () => (await control.state(settings.account)).breaker === 'open',
+      logger,
+    });
     const dispatcher = new Dispatcher(
       {
         store,
@@ -105,9 +136,24 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
       settings,
     );
     dispatcher.start();
-    stops.push(() => dispatcher.stop());
+    let dispatcherStopped: Promise<void> | undefined;
+    const stopDispatcher = (): Promise<void> => (dispatcherStopped ??= dispatcher.stop());
+    stopFirst.push(stopDispatcher);
+    stops.push(stopDispatcher);
     const unlisten = await store.onEnqueued(() => dispatcher.wake());
     stops.push(unlisten);
+
+    // Without SCIM_TOKENS the endpoint still needs a secret: one is made on first start and only
+    // its digest is kept, so the banner can show it once and nobody can read it back later.
+    let newScimToken: string | undefined;
+    let generatedDigests: GeneratedTokenDigests | undefined;
+    if (config.scimTokens.length === 0) {
+      const tokenStore = new SqlGeneratedTokenRepository(db);
+      newScimToken = await ensureGeneratedToken(tokenStore, systemClock.now());
+      generatedDigests = new GeneratedTokenDigests(tokenStore, logger);
+      await generatedDigests.start();
+      stops.push(() => generatedDigests?.stop() ?? Promise.resolve());
+    }
 
     const unitOfWork = new SqlUnitOfWork(db);
     const apply = async (inputs: readonly HrInput[]) => {
@@ -115,15 +161,38 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
       dispatcher.wake();
       return results;
     };
+    const countedApply = (source: EventSource) => async (inputs: readonly HrInput[]) => {
+      const results = await apply(inputs);
+      metrics.countEvents(source, results);
+      return results;
+    };
     const scimDeps: ScimDeps = { unitOfWork, clock: systemClock, policy, newId: randomUUID, onCommitted: () => dispatcher.wake() };
 
+    if (config.reconcile.intervalMs !== undefined) {
+      // Against the simulator in simulation mode. Pushed after the dispatcher, so it stops first.
+      const reconcile = {
+        store: new SqlReconcileStore(db),
+        directory: new LastPassDirectoryAdapter(client),
+        clock: systemClock,
+        policy,
+        onCommitted: () => dispatcher.wake(),
+      };
+      const interval = startReconcileInterval(
+        { reconcile, schedule: new SqlReconcileSchedule(db), log: logger.child({ component: 'reconcile' }), owner: settings.owner, newRunId: randomUUID },
+        { intervalMs: config.reconcile.intervalMs, fix: config.reconcile.fix },
+      );
+      stops.push(() => interval.stop());
+    }
+
+    let kafkaReadiness: (() => KafkaReadiness) | undefined;
     if (config.kafka !== undefined) {
       const consumer = new HrKafkaConsumer({
         config: config.kafka,
         logger,
-        apply,
+        apply: countedApply('kafka'),
         onFatal: options.onFatal ?? ((error) => logger.fatal({ err: error }, 'Kafka consumer stopped for good')),
       });
+      kafkaReadiness = () => consumer.readiness();
       await consumer.start();
       stops.push(() => consumer.stop());
     }
@@ -133,10 +202,29 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     // SCIM sets its own weak ETags from resource versions; express's body hashes would contradict them.
     app.set('etag', false);
     app.use(healthRouter());
-    app.use(hrWebhookRouter({ tokens: config.hrWebhookTokens, apply, logger }));
+    app.use(
+      readinessRouter({
+        database: async () => {
+          await db.query('SELECT 1');
+        },
+        ...(kafkaReadiness === undefined ? {} : { kafka: kafkaReadiness }),
+        lastpass: async () =>
+          (await control.state(settings.account)).authFailures > 0 ? 'refused' : lastpass.simulated ? 'simulated' : 'configured',
+        logger,
+      }),
+    );
+    app.use(hrWebhookRouter({ tokens: config.hrWebhookTokens, apply: countedApply('webhook'), logger }));
     app.use(
       SCIM_MOUNT_PATH,
-      scimRouter({ deps: scimDeps, tokens: config.scimTokens, basic: config.scimBasicCredentials, baseUrl: config.scimBaseUrl, logger }),
+      scimRouter({
+        deps: scimDeps,
+        tokens: config.scimTokens,
+        basic: config.scimBasicCredentials,
+        baseUrl: config.scimBaseUrl,
+        logger,
+        onWrite: (outcome) => metrics.eventsReceived.inc({ source: 'scim', outcome }),
+        ...(generatedDigests === undefined ? {} : { generatedDigests: generatedDigests.digests }),
+      }),
     );
     app.get('/metrics', (_req, res, next) => {
       metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
@@ -149,7 +237,18 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     const httpUrl = `http://127.0.0.1:${port}`;
 
     logger.info({ httpUrl, lastpassUrl: lastpass.url, simulated: lastpass.simulated, kafka: config.kafka !== undefined }, 'lpprov started');
-    return { httpUrl, simulated: lastpass.simulated, lastpassUrl: lastpass.url, stop: stopAll };
+    if (newScimToken !== undefined) {
+      logger.warn('SCIM_TOKENS is not set: generated a SCIM bearer token, shown once in the start banner; only its digest is stored');
+    }
+    return {
+      httpUrl,
+      simulated: lastpass.simulated,
+      lastpassUrl: lastpass.url,
+      scimUrl: config.scimBaseUrl ?? `${httpUrl}${SCIM_MOUNT_PATH}`,
+      scimAuth: generatedDigests === undefined ? 'configured' : 'generated',
+      newScimToken,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -169,7 +268,7 @@ async function lastpassTarget(config: LastPassConfig, logger: Logger, stops: (()
   }
   const cid = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
   const provhash = randomBytes(24).toString('hex');
-  const simulator = await startSimulator({ cid, provhash, port: 0 });
+  const simulator = await startSimulator({ cid, provhash, port: config.simulatorPort });
   stops.push(() => simulator.stop());
   logger.warn(
     { lastpassUrl: simulator.endpoint },

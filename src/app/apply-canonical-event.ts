@@ -4,6 +4,7 @@ import { planHrEvent } from '../core/planner/plan-hr-event.ts';
 import type { Policy } from '../core/policy/policy.ts';
 import type { PersonRecord, PlannedCommand, TransactionScope } from '../core/ports.ts';
 import type { HrInputResult } from './hr-input.ts';
+import { adoptFromSnapshot } from './reconcile/adopt-from-snapshot.ts';
 
 type Source = 'hris' | 'idp';
 
@@ -14,21 +15,32 @@ const sourceOfPerson = (person: PersonRecord): Source => (person.personId.starts
  * Applies one canonical event (from HR or normalised from SCIM) inside the caller's transaction:
  * dedupe on (source, id), drop stale events, plan, cancel what the plan makes obsolete, store the
  * person and enqueue the commands. One path for every input, so every input gets the same policy.
+ * The inbox row keeps the event, its correlation id and why the plan is what it is (lpprov audit);
+ * every command enqueued carries the correlation id into the dispatcher's log lines.
  */
 export async function applyCanonicalEvent(
   scope: TransactionScope,
   policy: Policy,
   event: HrEvent,
   now: number,
+  correlationId?: string,
 ): Promise<HrInputResult> {
   if (await scope.inbox.has(event.source, event.id)) return 'duplicate';
 
   const personId = event.data.worker.person_id;
   const person = await scope.people.get(personId);
-  const inboxEntry = { source: event.source, eventId: event.id, personId, eventType: event.type, receivedAt: now };
+  const inboxEntry = {
+    source: event.source,
+    eventId: event.id,
+    personId,
+    eventType: event.type,
+    receivedAt: now,
+    event,
+    ...(correlationId === undefined ? {} : { correlationId }),
+  };
   const incoming = { sequence: event.sequence == null ? undefined : Number(event.sequence), time: Date.parse(event.time) };
   if (person !== undefined && isStaleEvent(person, incoming)) {
-    await scope.inbox.record({ ...inboxEntry, outcome: 'stale' });
+    await scope.inbox.record({ ...inboxEntry, outcome: 'stale', decisions: [staleDecision(person, incoming)] });
     return 'stale';
   }
 
@@ -42,38 +54,64 @@ export async function applyCanonicalEvent(
   const otherSource = others.find((p) => sourceOfPerson(p) !== thisSource);
   const sameSource = others.find((p) => sourceOfPerson(p) === thisSource);
   if (otherSource !== undefined && policy.authority.lifecycle !== thisSource) {
-    await accelerateLeave(scope, otherSource, event, now);
-    await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative' });
+    const disabled = await accelerateLeave(scope, otherSource, event, now, correlationId);
+    const decision =
+      `${policy.authority.lifecycle === 'idp' ? 'the identity provider' : 'HR'} decides the lifecycle of ${username} ` +
+      `(policy authority.lifecycle, account planned for ${otherSource.personId}): ` +
+      (disabled ? `this leave disables the account now (a command of ${otherSource.personId}), nothing else` : 'nothing planned');
+    await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative', decisions: [decision] });
     return 'applied';
   }
   if (sameSource !== undefined && person?.lastpass === undefined) {
-    await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken' });
+    const decision = `account ${username} is already planned for ${sameSource.personId} from the same source: nothing planned`;
+    await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken', decisions: [decision] });
     return 'applied';
   }
 
   const pending = person === undefined ? [] : await scope.outbox.pendingFor(personId);
-  const plan = planHrEvent({ event, person, pending, policy, now });
+  // An account LastPass already has is adopted, not invited again (docs/cli.md, lpprov reconcile).
+  const current = await adoptFromSnapshot(scope, policy, person, event);
+  const plan = planHrEvent({ event, person: current, pending, policy, now });
   if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
   await scope.people.save(plan.person, now);
-  await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(event, step, index)), now);
-  await scope.inbox.record({ ...inboxEntry, outcome: 'applied' });
+  await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(event, step, index)), now, correlationId);
+  await scope.inbox.record({ ...inboxEntry, outcome: 'applied', decisions: plan.decisions });
   return 'applied';
+}
+
+function staleDecision(
+  applied: Pick<PersonRecord, 'lastSequence' | 'lastEventTime'>,
+  incoming: { readonly sequence: number | undefined; readonly time: number },
+): string {
+  if (incoming.sequence !== undefined && applied.lastSequence !== undefined) {
+    return `stale: sequence ${incoming.sequence} is not after ${applied.lastSequence} (the newest applied): ignored`;
+  }
+  const newest = applied.lastEventTime === undefined ? '' : ` (${new Date(applied.lastEventTime).toISOString()})`;
+  return `stale: recorded at ${new Date(incoming.time).toISOString()}, before the newest applied event${newest}: ignored`;
 }
 
 /**
  * A deactivation from the source that does not decide may still disable the account now
  * (disabling is safe and reversible); it never schedules deletes, re-enables or changes profiles.
  */
-async function accelerateLeave(scope: TransactionScope, owner: PersonRecord, event: HrEvent, now: number): Promise<void> {
+async function accelerateLeave(
+  scope: TransactionScope,
+  owner: PersonRecord,
+  event: HrEvent,
+  now: number,
+  correlationId: string | undefined,
+): Promise<boolean> {
   const leaving = event.type === 'io.lpprov.hr.worker.left.v1' || event.data.worker.employment_status === 'terminated';
   const account = owner.lastpass;
-  if (!leaving || account === undefined || account.disabled) return;
+  if (!leaving || account === undefined || account.disabled) return false;
   await scope.people.save({ ...owner, lastpass: { ...account, disabled: true } }, now);
   await scope.outbox.enqueue(
     owner.personId,
     [{ command: { kind: 'disable_user', username: account.username }, idempotencyKey: `${event.source}|${event.id}|accelerated-disable` }],
     now,
+    correlationId,
   );
+  return true;
 }
 
 function planned(event: HrEvent, step: ReturnType<typeof planHrEvent>['steps'][number], index: number): PlannedCommand {

@@ -23,7 +23,7 @@ export async function applyHrInputs(deps: ApplyHrInputsDeps, inputs: readonly Hr
         await scope.deadLetters.add({ source: input.origin, reason: input.reason, raw: input.raw, createdAt: now });
         results.push('dead_lettered');
       } else {
-        results.push(await applyCanonicalEvent(scope, deps.policy, input.event, now));
+        results.push(await applyCanonicalEvent(scope, deps.policy, input.event, now, input.correlationId));
       }
     }
     return results;

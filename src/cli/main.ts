@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 
+import { registerAuditCommand } from './audit.command.ts';
 import { registerLastPassCommand } from './lastpass/lastpass.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOutboxCommand } from './outbox/outbox.command.ts';
+import { registerPlanCommand } from './plan.command.ts';
+import { registerReconcileCommand } from './reconcile.command.ts';
+import { registerScimTokenCommand } from './scim-token.command.ts';
 import { registerSimulatorCommand } from './simulator.command.ts';
 import { registerStartCommand } from './start.command.ts';
 
@@ -20,5 +24,9 @@ registerSimulatorCommand(program);
 registerLastPassCommand(program);
 registerMigrateCommand(program);
 registerOutboxCommand(program);
+registerAuditCommand(program);
+registerPlanCommand(program);
+registerReconcileCommand(program);
+registerScimTokenCommand(program);
 
 await program.parseAsync(process.argv);

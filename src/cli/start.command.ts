@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../observability/logger.ts';
+import { formatStartBanner } from './start-banner.ts';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -39,6 +40,7 @@ export function registerStartCommand(program: Command): void {
         }
         throw error;
       }
+      process.stderr.write(formatStartBanner(config, running));
       let stopping = false;
       const shutdown = (signal: NodeJS.Signals): void => {
         if (stopping) {

@@ -12,6 +12,8 @@ export interface LastPassConfig {
   readonly provhash: Secret | undefined;
   /** Default master password for joiners, when the policy asks for one (joiner.default_password). */
   readonly defaultPassword: Secret | undefined;
+  /** Simulation mode: the in-process simulator's port (LASTPASS_SIMULATOR_PORT; 0: any free port). */
+  readonly simulatorPort: number;
 }
 
 export interface KafkaConfig {
@@ -44,6 +46,14 @@ export interface DispatchConfig {
   };
 }
 
+/** Periodic reconciliation with LastPass (docs/configuration.md, "Reconciliation"). */
+export interface ReconcileConfig {
+  /** RECONCILE_INTERVAL; undefined: no periodic reconciliation. */
+  readonly intervalMs: number | undefined;
+  /** RECONCILE_FIX: enqueue corrections; false: only report findings (as log warnings). */
+  readonly fix: boolean;
+}
+
 /** lpprov's whole configuration: parsed once from the environment, validated, frozen. */
 export interface Config {
   readonly lastpass: LastPassConfig;
@@ -60,4 +70,5 @@ export interface Config {
   readonly policyFile: string | undefined;
   readonly logLevel: string;
   readonly dispatch: DispatchConfig;
+  readonly reconcile: ReconcileConfig;
 }

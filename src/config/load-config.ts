@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Secret } from '../core/secret.ts';
 import type { Config, DatabaseConfig } from './config.ts';
 import { ConfigError } from './config-error.ts';
+import { parseIsoDuration } from './iso-duration.ts';
 
 export const DEFAULT_LASTPASS_URL = 'https://lastpass.com/enterpriseapi.php';
 export const DEFAULT_DATABASE_PATH = './data/lpprov.db';
@@ -62,6 +63,8 @@ const envSchema = z.object({
     LASTPASS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     LASTPASS_CID: optionalText.pipe(z.string().regex(/^\d+$/, 'must be the numeric LastPass account number').optional()),
     LASTPASS_PROVHASH: optionalText,
+    // Simulation mode only (no credentials): where the in-process simulator listens; 0: any free port.
+    LASTPASS_SIMULATOR_PORT: integer(8081, 0, 65_535),
     LASTPASS_DEFAULT_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').optional()),
     DATABASE_URL: optionalText,
     KAFKA_BROKERS: commaList.pipe(
@@ -102,6 +105,18 @@ const envSchema = z.object({
     BREAKER_MAX_PER_WINDOW: integer(200, 0, 10_000_000),
     BREAKER_MAX_SHARE: decimal(0.05, 0, 1),
     BREAKER_MIN_COUNT: integer(10, 0, 10_000_000),
+    RECONCILE_INTERVAL: optionalText.pipe(
+      z
+        .string()
+        .transform((v) => parseIsoDuration(v))
+        .pipe(
+          z
+            .number({ error: 'must be an ISO 8601 duration such as PT1H or P1D (no months or years)' })
+            .min(1000, 'must be at least PT1S'),
+        )
+        .optional(),
+    ),
+    RECONCILE_FIX: flag(false),
   });
 
 function parseDatabase(value: string | undefined): DatabaseConfig {
@@ -135,6 +150,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       cid: e.LASTPASS_CID,
       provhash: e.LASTPASS_PROVHASH === undefined ? undefined : new Secret(e.LASTPASS_PROVHASH),
       defaultPassword: e.LASTPASS_DEFAULT_PASSWORD === undefined ? undefined : new Secret(e.LASTPASS_DEFAULT_PASSWORD),
+      simulatorPort: e.LASTPASS_SIMULATOR_PORT,
     },
     database: parseDatabase(e.DATABASE_URL),
     kafka:
@@ -172,6 +188,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         minCountForShare: e.BREAKER_MIN_COUNT,
       },
     },
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL, fix: e.RECONCILE_FIX },
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, Router } from 'express';
 
+import { correlationIdFromHeaders } from '../app/correlation-id.ts';
 import type { HrInput, HrInputResult } from '../app/hr-input.ts';
 import type { Secret } from '../core/secret.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -67,32 +68,37 @@ export function hrWebhookRouter(deps: HrWebhookDeps): Router {
   };
 
   const handle = async (req: Request, res: Response): Promise<void> => {
+    // The sender's X-Correlation-Id / X-Request-Id when sane, else a new one; echoed so a sender
+    // that sent none can still name the request to an operator (lpprov audit, log lines).
+    const correlationId = correlationIdFromHeaders(req.headers);
+    const log = logger.child({ correlationId });
+    res.set('X-Correlation-Id', correlationId);
     const body: unknown = req.body;
-    const decoded = decodeWebhookBody(Buffer.isBuffer(body) ? body : Buffer.alloc(0), limits.maxEvents);
+    const decoded = decodeWebhookBody(Buffer.isBuffer(body) ? body : Buffer.alloc(0), limits.maxEvents, correlationId);
     if (decoded.kind === 'too_many') {
       res.status(413).json({ error: `a batch may hold at most ${limits.maxEvents} events; this one holds ${decoded.count}` });
       return;
     }
     if (decoded.kind === 'malformed') {
-      if (!(await store(res, [decoded.input]))) return;
-      logger.warn({ reason: decoded.input.reason }, 'HR webhook body dead-lettered');
+      if (!(await store(res, log, [decoded.input]))) return;
+      log.warn({ reason: decoded.input.reason }, 'HR webhook body dead-lettered');
       res.status(400).json({ accepted: 0, rejected: 1, results: [{ index: 0, error: decoded.input.reason }] });
       return;
     }
     const { items } = decoded;
-    const results = items.length === 0 ? [] : await store(res, items.map((item) => item.input));
+    const results = items.length === 0 ? [] : await store(res, log, items.map((item) => item.input));
     if (results === undefined) return;
     const report = webhookReport(items, results);
-    logOutcome(logger, items, report.body.results);
+    logOutcome(log, items, report.body.results);
     res.status(report.status).json(report.body);
   };
 
   /** Applies the inputs; on failure answers 503 itself and returns undefined. */
-  const store = async (res: Response, inputs: readonly HrInput[]): Promise<HrInputResult[] | undefined> => {
+  const store = async (res: Response, log: Logger, inputs: readonly HrInput[]): Promise<HrInputResult[] | undefined> => {
     try {
       return await deps.apply(inputs);
     } catch (error) {
-      logger.error({ err: error, items: inputs.length }, 'could not store HR webhook events; answered 503 so the sender retries');
+      log.error({ err: error, items: inputs.length }, 'could not store HR webhook events; answered 503 so the sender retries');
       res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS)).json({ error: 'the events could not be stored; nothing was taken, retry later' });
       return undefined;
     }
@@ -134,8 +140,13 @@ function logOutcome(logger: Logger, items: readonly WebhookItem[], reports: read
   for (const [position, report] of reports.entries()) {
     const key = report.result ?? 'rejected';
     counts[key] = (counts[key] ?? 0) + 1;
-    if (report.error !== undefined) logger.warn({ index: report.index, reason: report.error }, 'invalid HR webhook item dead-lettered');
-    else logger.debug({ index: report.index, eventId: items[position]?.id, result: report.result }, 'HR event processed');
+    if (report.error !== undefined) {
+      logger.warn({ index: report.index, reason: report.error }, 'invalid HR webhook item dead-lettered');
+      continue;
+    }
+    const input = items[position]?.input;
+    const itemCorrelationId = input?.kind === 'event' ? input.correlationId : undefined;
+    logger.debug({ index: report.index, eventId: items[position]?.id, itemCorrelationId, result: report.result }, 'HR event processed');
   }
   logger.info({ items: items.length, ...counts }, 'HR webhook request processed');
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { type Consumer, type EachBatchPayload, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 
 import type { HrInput, HrInputResult } from '../app/hr-input.ts';
@@ -35,6 +37,12 @@ export interface HrKafkaConsumerDeps {
 const DEFAULT_CHUNK_SIZE = 500;
 const DEFAULT_MAX_RESTARTS = 10;
 
+/**
+ * starting: not yet in the group; joined: a member, fetching (a rebalance keeps it joined, so
+ * deploys do not flap readiness); rejoining: crashed, kafkajs restarts it; stopped; failed: gave up.
+ */
+export type KafkaConsumerState = 'starting' | 'joined' | 'rejoining' | 'stopped' | 'failed';
+
 type Decoded = { readonly message: KafkaMessage; readonly input: HrInput };
 type DeadLettered = { readonly message: KafkaMessage; readonly input: Extract<HrInput, { kind: 'invalid' }> };
 
@@ -55,6 +63,7 @@ export class HrKafkaConsumer {
   readonly #chunkSize: number;
   #stopping = false;
   #fatal = false;
+  #state: KafkaConsumerState = 'starting';
 
   constructor(deps: HrKafkaConsumerDeps) {
     this.#deps = deps;
@@ -84,8 +93,18 @@ export class HrKafkaConsumer {
     this.#deadLetterTopic = new DeadLetterTopic(kafka, deadLetterTopicFor(deps.config.topic), this.#logger);
     // Without this listener a non-retriable crash leaves the process running with a dead consumer.
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      this.#state = payload.restart ? 'rejoining' : 'failed';
       if (!payload.restart) this.#giveUp(payload.error);
     });
+    // kafkajs emits STOP and DISCONNECT before CRASH when it crashes, so CRASH has the last word.
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+      this.#state = 'joined';
+    });
+    for (const event of [this.#consumer.events.STOP, this.#consumer.events.DISCONNECT]) {
+      this.#consumer.on(event, () => {
+        this.#state = 'stopped';
+      });
+    }
   }
 
   async start(): Promise<void> {
@@ -105,6 +124,11 @@ export class HrKafkaConsumer {
       throw error;
     }
     this.#logger.info({ groupId: this.#deps.config.groupId, dlqTopic: this.#deadLetterTopic.topic }, 'consuming HR events');
+  }
+
+  /** For /readyz: ready only while a member of its group, that is, while input is being consumed. */
+  readiness(): { readonly ready: boolean; readonly state: KafkaConsumerState } {
+    return { ready: this.#state === 'joined', state: this.#state };
   }
 
   /**
@@ -158,7 +182,7 @@ export class HrKafkaConsumer {
   async #processChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
     const decoded: Decoded[] = messages.map((message) => ({
       message,
-      input: decodeHrMessage(message, `kafka:${topic}/${partition}/${message.offset}`),
+      input: withCorrelationId(decodeHrMessage(message, `kafka:${topic}/${partition}/${message.offset}`)),
     }));
     // A dead letter committed by an earlier attempt whose publish failed is not stored twice.
     const toStore = decoded.filter((d) => !(d.input.kind === 'invalid' && this.#pending.has(d.input.origin)));
@@ -184,17 +208,23 @@ export class HrKafkaConsumer {
     }
   }
 
-  // Topic, partition and offset on every line; never the value: it may hold personal data.
+  // Topic, partition and offset on every line; never the value: it may hold personal data. One
+  // info line per event ties its correlation id to where it came from (lpprov audit shows the id).
   #logOutcomes(partition: number, decoded: readonly Decoded[], results: readonly HrInputResult[]): void {
     for (const [index, { message, input }] of decoded.entries()) {
       const where = { partition, offset: message.offset };
       if (input.kind === 'invalid') {
         this.#logger.warn({ ...where, reason: input.reason }, 'invalid HR message dead-lettered');
       } else {
-        this.#logger.debug({ ...where, eventId: input.event.id, result: results[index] }, 'HR event processed');
+        this.#logger.info({ ...where, eventId: input.event.id, correlationId: input.correlationId, result: results[index] }, 'HR event processed');
       }
     }
   }
+}
+
+/** A Kafka message has no request to name it: each valid one gets a new correlation id. */
+function withCorrelationId(input: HrInput): HrInput {
+  return input.kind === 'event' ? { ...input, correlationId: randomUUID() } : input;
 }
 
 function deadLetterRecord(topic: string, partition: number, { message, input }: DeadLettered): DeadLetterRecord {

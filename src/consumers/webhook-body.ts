@@ -25,8 +25,11 @@ const MAX_ECHOED_LENGTH = 256;
 /**
  * Decodes a webhook body: one CloudEvents structured event (a JSON object) or a batch (a JSON
  * array of them). Any other JSON value counts as one invalid item. Never throws.
+ * Each valid event gets the request's `correlationId`: as it is for a single event, and as
+ * `<correlationId>:<index>` for the items of a batch, so that every input has its own and all of
+ * them still lead back to the request.
  */
-export function decodeWebhookBody(body: Buffer, maxEvents: number): WebhookBody {
+export function decodeWebhookBody(body: Buffer, maxEvents: number, correlationId?: string): WebhookBody {
   let value: unknown;
   try {
     value = JSON.parse(utf8.decode(body));
@@ -35,14 +38,18 @@ export function decodeWebhookBody(body: Buffer, maxEvents: number): WebhookBody 
     return { kind: 'malformed', input };
   }
   const values: readonly unknown[] = Array.isArray(value) ? value : [value];
+  const batch = Array.isArray(value);
   if (values.length > maxEvents) return { kind: 'too_many', count: values.length };
-  return { kind: 'items', items: values.map((item, index) => webhookItem(item, index)) };
+  const itemCorrelation = (index: number): string | undefined =>
+    correlationId === undefined ? undefined : batch ? `${correlationId}:${index}` : correlationId;
+  return { kind: 'items', items: values.map((item, index) => webhookItem(item, index, itemCorrelation(index))) };
 }
 
-function webhookItem(value: unknown, index: number): WebhookItem {
+function webhookItem(value: unknown, index: number, correlationId: string | undefined): WebhookItem {
   const parsed = parseHrEvent(value);
   if (parsed.ok) {
-    return { index, id: parsed.event.id, source: parsed.event.source, input: { kind: 'event', event: parsed.event } };
+    const input = { kind: 'event', event: parsed.event, ...(correlationId === undefined ? {} : { correlationId }) } as const;
+    return { index, id: parsed.event.id, source: parsed.event.source, input };
   }
   return {
     index,

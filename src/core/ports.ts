@@ -1,6 +1,8 @@
 import type { DesiredAccount, LastPassAccount } from './account.ts';
 import type { CommandKind, LastPassCommand } from './commands.ts';
+import type { HrEvent } from './events/hr-event.ts';
 import type { Lifecycle } from './lifecycle.ts';
+import type { LastPassSnapshotRepository } from './reconcile/directory.ts';
 import type { ScimGroupRepository, ScimUserRepository } from './scim.ts';
 
 /** A person as stored: desired state, planned LastPass state, and what orders their events. */
@@ -34,6 +36,12 @@ export interface InboxEntry {
   readonly eventType: string;
   readonly outcome: InboxOutcome;
   readonly receivedAt: number;
+  /** Follows the input into its commands' log lines and API calls. */
+  readonly correlationId?: string;
+  /** Why the planner chose what it did (for `lpprov audit` and `lpprov plan`). */
+  readonly decisions?: readonly string[];
+  /** The input as accepted, so `lpprov audit` can show what came in. */
+  readonly event?: HrEvent;
 }
 
 export interface InboxRepository {
@@ -68,8 +76,11 @@ export interface PendingCommand {
 }
 
 export interface OutboxWriter {
-  /** Appends commands to the person's queue in order; a known idempotency key is skipped. */
-  enqueue(personId: string, commands: readonly PlannedCommand[], now: number): Promise<number>;
+  /**
+   * Appends commands to the person's queue in order; a known idempotency key is skipped.
+   * `correlationId` is the input's, carried by each command into the dispatcher's log lines.
+   */
+  enqueue(personId: string, commands: readonly PlannedCommand[], now: number, correlationId?: string): Promise<number>;
   /**
    * The person's commands not sent yet: pending, and dead-lettered (a new plan supersedes those
    * too). Locked for this transaction so a dispatcher cannot take one while the plan that may
@@ -99,6 +110,11 @@ export interface TransactionScope {
   readonly deadLetters: DeadLetterRepository;
   readonly scimUsers: ScimUserRepository;
   readonly scimGroups: ScimGroupRepository;
+  /**
+   * The last LastPass user list reconciliation saw, from which planning adopts existing accounts.
+   * Absent in units of work that do not offer it (then nothing is adopted at planning time).
+   */
+  readonly lastpassSnapshot?: LastPassSnapshotRepository;
 }
 
 export interface UnitOfWork {

@@ -1,6 +1,7 @@
 import { commandPriority } from '../core/command-priority.ts';
 import type { LastPassCommand } from '../core/commands.ts';
 import type { OutboxWriter, PendingCommand, PlannedCommand } from '../core/ports.ts';
+import { updateNotingAttempts } from './audit-attempts.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
 /** PostgreSQL channel replicas LISTEN on to hear about new outbox work. */
@@ -14,7 +15,7 @@ export class SqlOutboxWriter implements OutboxWriter {
     this.#db = db;
   }
 
-  async enqueue(personId: string, commands: readonly PlannedCommand[], now: number): Promise<number> {
+  async enqueue(personId: string, commands: readonly PlannedCommand[], now: number, correlationId?: string): Promise<number> {
     if (commands.length === 0) return 0;
     // The person's row holds the next sequence number; updating it takes that row's lock, so two
     // transactions for one person (two replicas) cannot hand out the same numbers.
@@ -27,8 +28,8 @@ export class SqlOutboxWriter implements OutboxWriter {
     let inserted = 0;
     for (const planned of commands) {
       inserted += await this.#db.execute(
-        `INSERT INTO outbox (person_id, seq, kind, priority, payload, idempotency_key, status, attempts, not_before, created_at, updated_at, precondition)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8, $9)
+        `INSERT INTO outbox (person_id, seq, kind, priority, payload, idempotency_key, status, attempts, not_before, created_at, updated_at, precondition, correlation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, $8, $9, $10)
          ON CONFLICT (idempotency_key) DO NOTHING`,
         [
           personId,
@@ -40,6 +41,7 @@ export class SqlOutboxWriter implements OutboxWriter {
           planned.notBefore ?? now,
           now,
           planned.precondition === undefined ? null : JSON.stringify(planned.precondition),
+          correlationId ?? null,
         ],
       );
       seq += 1;
@@ -66,11 +68,14 @@ export class SqlOutboxWriter implements OutboxWriter {
   }
 
   async cancel(ids: readonly number[], reason: string, now: number): Promise<number> {
+    // The planner's cancellations go into the command's history too (lpprov audit), with no owner.
+    const note = { outcome: 'cancelled', detail: reason, owner: null, at: now } as const;
     let cancelled = 0;
     for (const id of ids) {
-      cancelled += await this.#db.execute(
-        `UPDATE outbox SET status = 'cancelled', resolution = $2, updated_at = $3 WHERE id = $1 AND status IN ('pending', 'dead')`,
-        [id, reason, now],
+      cancelled += await updateNotingAttempts(
+        this.#db,
+        { set: "status = 'cancelled', resolution = $2, updated_at = $3", where: "id = $1 AND status IN ('pending', 'dead')", params: [id, reason, now] },
+        note,
       );
     }
     return cancelled;

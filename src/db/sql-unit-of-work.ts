@@ -1,6 +1,7 @@
 import type { TransactionScope, UnitOfWork } from '../core/ports.ts';
 import { SqlDeadLetterRepository } from './dead-letter.repository.ts';
 import { SqlInboxRepository } from './inbox.repository.ts';
+import { SqlLastPassSnapshotRepository } from './lastpass-snapshot.repository.ts';
 import { SqlOutboxWriter } from './outbox-writer.repository.ts';
 import { SqlPersonRepository } from './person.repository.ts';
 import { SqlScimGroupRepository } from './scim-group.repository.ts';
@@ -24,7 +25,8 @@ export class SqlUnitOfWork implements UnitOfWork {
   }
 }
 
-function scopeOf(db: SqlExecutor): TransactionScope {
+/** Every repository over one executor: a transaction's, or the database's for reads. */
+export function scopeOf(db: SqlExecutor): TransactionScope {
   return {
     people: new SqlPersonRepository(db),
     inbox: new SqlInboxRepository(db),
@@ -32,5 +34,6 @@ function scopeOf(db: SqlExecutor): TransactionScope {
     deadLetters: new SqlDeadLetterRepository(db),
     scimUsers: new SqlScimUserRepository(db),
     scimGroups: new SqlScimGroupRepository(db),
+    lastpassSnapshot: new SqlLastPassSnapshotRepository(db),
   };
 }

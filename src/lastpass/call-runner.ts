@@ -2,7 +2,8 @@ import type { Secret } from '../core/secret.ts';
 import type { Logger } from '../observability/logger.ts';
 
 import { classifyAnswer, classifyFault, type Classification } from './answer-classifier.ts';
-import { REMOVED_COMMANDS, specFor } from './command-specs.ts';
+import type { LastPassCallObservation, LastPassCallOutcome } from './client-options.ts';
+import { KNOWN_COMMANDS, REMOVED_COMMANDS, specFor } from './command-specs.ts';
 import {
   LastPassAuthError,
   LastPassError,
@@ -24,7 +25,16 @@ export interface CallRunnerDeps {
   readonly logger: Logger;
   readonly retry: InRequestRetryPolicy;
   readonly now: () => number;
+  readonly onCall?: ((call: LastPassCallObservation) => void) | undefined;
 }
+
+const CALL_OUTCOMES: Readonly<Record<Classification['kind'], LastPassCallOutcome>> = {
+  success: 'ok',
+  partial: 'partial',
+  transient: 'transient',
+  rejected: 'permanent',
+  auth: 'auth',
+};
 
 const REDACTED = '[redacted]';
 
@@ -56,8 +66,10 @@ export class CallRunner {
     try {
       const accepted = await withInRequestRetry(
         async () => {
+          const sent = performance.now();
           const result = await transport.post(body);
           const classified = result.ok ? classifyAnswer(result.answer, spec, now()) : classifyFault(result.fault);
+          this.#observe(cmd, result.ok ? CALL_OUTCOMES[classified.kind] : 'network', performance.now() - sent);
           return acceptOrThrow(cmd, classified, scrub);
         },
         retry,
@@ -71,6 +83,19 @@ export class CallRunner {
     } catch (error) {
       logger.debug({ cmd, durationMs: elapsed(started), attempts, ...failureFields(error) }, 'lastpass call');
       throw error;
+    }
+  }
+
+  #observe(cmd: string, outcome: LastPassCallOutcome, durationMs: number): void {
+    const onCall = this.#deps.onCall;
+    if (onCall === undefined) return;
+    // A command name typed into `lpprov lastpass call` must not become a new metric series.
+    const command = (KNOWN_COMMANDS as readonly string[]).includes(cmd) ? cmd : 'other';
+    try {
+      onCall({ command, outcome, durationMs });
+    } catch (error) {
+      // Metrics are not worth failing a call LastPass may already have carried out.
+      this.#deps.logger.warn({ err: error, cmd }, 'LastPass call observer failed');
     }
   }
 }

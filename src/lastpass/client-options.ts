@@ -31,6 +31,22 @@ export interface LastPassClientOptions {
   readonly userAgent?: string;
   /** Clock for HTTP-date Retry-After values. */
   readonly now?: () => number;
+  /** Told of every HTTP request sent (each in-request retry too), for metrics; must not throw. */
+  readonly onCall?: (call: LastPassCallObservation) => void;
+}
+
+/**
+ * How one HTTP request to enterpriseapi.php ended, from the client's classification: `permanent`
+ * is a refusal retrying cannot fix, `network` a request that got no HTTP answer at all.
+ */
+export type LastPassCallOutcome = 'ok' | 'partial' | 'transient' | 'permanent' | 'auth' | 'network';
+
+export interface LastPassCallObservation {
+  /** The API `cmd` (batchadd, getuserdata, ...); `other` for a command the client does not know. */
+  readonly command: string;
+  readonly outcome: LastPassCallOutcome;
+  /** From sending the request to reading the whole answer (or giving up). */
+  readonly durationMs: number;
 }
 
 export interface ResolvedClientOptions {
@@ -42,6 +58,7 @@ export interface ResolvedClientOptions {
   readonly maxPages: number;
   readonly userAgent: string;
   readonly now: () => number;
+  readonly onCall: ((call: LastPassCallObservation) => void) | undefined;
 }
 
 export const DEFAULT_TIMEOUTS: LastPassTimeouts = {
@@ -62,5 +79,6 @@ export function resolveClientOptions(options: LastPassClientOptions): ResolvedCl
     maxPages: options.maxPages ?? 1000,
     userAgent: options.userAgent ?? 'lpprov',
     now: options.now ?? Date.now,
+    onCall: options.onCall,
   };
 }

@@ -58,7 +58,7 @@ export class LastPassClient {
 
   constructor(options: LastPassClientOptions) {
     this.#options = resolveClientOptions(options);
-    const { url, timeouts, connections, userAgent, retry, now } = this.#options;
+    const { url, timeouts, connections, userAgent, retry, now, onCall } = this.#options;
     this.#transport = new Transport({
       url,
       connectTimeoutMs: timeouts.connectMs,
@@ -75,6 +75,7 @@ export class LastPassClient {
       logger: options.logger.child({ component: 'lastpass' }),
       retry,
       now,
+      onCall,
     });
   }
 

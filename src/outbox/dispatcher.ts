@@ -61,7 +61,11 @@ export class Dispatcher {
     this.#loop = this.#run();
   }
 
-  /** Finishes the round in progress, then resolves. Leases of work not started simply expire. */
+  /**
+   * Lets the calls already sent finish and be recorded, hands the round's unsent commands back to
+   * the queue at once (so another replica, or the next start, takes them without waiting for a
+   * lease to expire), then resolves.
+   */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
@@ -146,7 +150,10 @@ export class Dispatcher {
     if (failing.size === 0) return [...claimed];
     for (const [id, reason] of failing) {
       const command = claimed.find((c) => c.id === id);
-      this.#logger.info({ outboxId: id, personId: command?.personId, kind: command?.command.kind, reason }, 'scheduled command cancelled');
+      this.#logger.info(
+        { outboxId: id, personId: command?.personId, kind: command?.command.kind, correlationId: command?.correlationId, reason },
+        'scheduled command cancelled',
+      );
       await this.#deps.store.cancelClaimed([id], this.#settings.owner, reason, now);
     }
     return claimed.filter((c) => !failing.has(c.id));
@@ -193,9 +200,21 @@ export class Dispatcher {
       }
       return;
     }
+    if (!this.#running) return this.#release(group);
     await this.#deps.rateLimiter.acquire();
+    // The wait for a token may have outlasted a stop request; a call not started is not started now.
+    if (!this.#running) return this.#release(group);
+    const started = performance.now();
     const outcomes = await this.#deps.gateway.execute(group.map((c) => c.command));
+    this.#logger.info(callLogFields(group, outcomes, performance.now() - started), 'LastPass call');
     await this.#record(group, outcomes);
+  }
+
+  /** Back to the queue, due now, without counting an attempt: the command was never sent. */
+  async #release(group: readonly ClaimedCommand[]): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const c of group) await this.#deps.store.retryLater(c.id, this.#settings.owner, now, 'released unsent: lpprov was stopping', now, false);
+    this.#logger.info({ commands: group.length }, 'released unsent commands to the queue while stopping');
   }
 
   async #record(group: readonly ClaimedCommand[], outcomes: readonly CommandOutcome[]): Promise<void> {
@@ -254,7 +273,12 @@ export class Dispatcher {
   ): Promise<void> {
     const { store, control, metrics } = this.#deps;
     const { owner, account, backoff } = this.#settings;
-    const log = this.#logger.child({ outboxId: claimed.id, personId: claimed.personId, kind: claimed.command.kind });
+    const log = this.#logger.child({
+      outboxId: claimed.id,
+      personId: claimed.personId,
+      kind: claimed.command.kind,
+      correlationId: claimed.correlationId,
+    });
     switch (outcome.status) {
       case 'retry': {
         if (outcome.retryAfterMs !== undefined) {
@@ -291,6 +315,27 @@ export class Dispatcher {
         return; // handled for the whole call in #record
     }
   }
+}
+
+/**
+ * The one info line per API call: which inputs it served (their correlation ids), how it went and
+ * how long it took. `outcome` is the commands' common status, or `mixed` with counts per status.
+ */
+export function callLogFields(group: readonly ClaimedCommand[], outcomes: readonly CommandOutcome[], durationMs: number): Record<string, unknown> {
+  const counts: Partial<Record<CommandOutcome['status'] | 'none', number>> = {};
+  for (const [index] of group.entries()) {
+    const status = outcomes[index]?.status ?? 'none';
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  const statuses = Object.keys(counts);
+  return {
+    command: group[0]?.command.kind,
+    count: group.length,
+    correlationIds: [...new Set(group.flatMap((c) => (c.correlationId === undefined ? [] : [c.correlationId])))],
+    outcome: statuses.length === 1 ? statuses[0] : 'mixed',
+    ...(statuses.length > 1 ? { outcomes: counts } : {}),
+    durationMs: Math.round(durationMs),
+  };
 }
 
 /** Splits claimed commands into calls: one per batchable kind (up to `batchSize`), one per other command. */

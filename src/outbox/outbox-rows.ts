@@ -4,7 +4,7 @@ import { toNumber } from '../db/sql-database.ts';
 import type { ClaimedCommand, OutboxEntry, OutboxStatus } from './outbox.store.ts';
 
 /** Columns the claim returns. */
-export const CLAIM_COLUMNS = 'id, person_id, seq, payload, attempts, idempotency_key, approved, precondition';
+export const CLAIM_COLUMNS = 'id, person_id, seq, payload, attempts, idempotency_key, approved, precondition, correlation_id';
 
 export interface ClaimRow {
   [column: string]: unknown;
@@ -16,6 +16,7 @@ export interface ClaimRow {
   idempotency_key: string;
   approved: unknown;
   precondition: string | null;
+  correlation_id: string | null;
 }
 
 export function claimedFromRow(row: ClaimRow): ClaimedCommand {
@@ -28,6 +29,7 @@ export function claimedFromRow(row: ClaimRow): ClaimedCommand {
     idempotencyKey: row.idempotency_key,
     approved: toNumber(row.approved) === 1,
     precondition: row.precondition === null ? undefined : (JSON.parse(row.precondition) as Precondition),
+    ...(row.correlation_id === null ? {} : { correlationId: row.correlation_id }),
   };
 }
 

@@ -32,6 +32,8 @@ export interface ClaimedCommand {
   readonly approved: boolean;
   /** A scheduled command's requirement, re-checked when it fires. */
   readonly precondition: Precondition | undefined;
+  /** The input's correlation id, for log lines; absent for commands enqueued before migration 0007 or without one. */
+  readonly correlationId?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CommandKind } from '../core/commands.ts';
-import { type SqlDatabase, type SqlValue, toNumber } from '../db/sql-database.ts';
+import { type AttemptNote, updateNotingAttempts } from '../db/audit-attempts.ts';
+import { type SqlDatabase, type SqlExecutor, toNumber } from '../db/sql-database.ts';
 import { BLOCKING_STATUSES, CLAIM_COLUMNS, type ClaimRow, claimedFromRow } from './outbox-rows.ts';
 import type { ClaimedCommand, OutboxStore } from './outbox.store.ts';
 
@@ -11,6 +12,7 @@ import type { ClaimedCommand, OutboxStore } from './outbox.store.ts';
 export abstract class SqlOutboxStoreBase implements OutboxStore {
   protected readonly db: SqlDatabase;
   readonly #claimSql: string;
+  readonly #expireSql: string;
 
   protected constructor(db: SqlDatabase, lockClause: string) {
     this.db = db;
@@ -27,6 +29,7 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
         ORDER BY c.priority, c.not_before, c.id
         LIMIT $4 ${lockClause})
       RETURNING ${CLAIM_COLUMNS}`;
+    this.#expireSql = db.dialect === 'postgres' ? EXPIRE_LEASES_POSTGRES : EXPIRE_LEASES_SQLITE;
   }
 
   abstract onEnqueued(listener: () => void): Promise<() => Promise<void>>;
@@ -34,11 +37,8 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
   async claim(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedCommand[]> {
     const rows = await this.db.transaction(async (tx) => {
       // A dispatcher died holding these: back to the queue, keeping their place in line.
-      await tx.execute(
-        `UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1
-         WHERE status = 'in_flight' AND lease_until < $1`,
-        [now],
-      );
+      if (tx.dialect === 'sqlite') await tx.execute(EXPIRED_ATTEMPTS_SQLITE, [now]);
+      await tx.execute(this.#expireSql, [now]);
       return tx.query<ClaimRow>(this.#claimSql, [owner, now + leaseMs, now, limit]);
     });
     return rows.map(claimedFromRow).sort((a, b) => a.id - b.id);
@@ -46,55 +46,75 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
 
   async extendLeases(ids: readonly number[], owner: string, until: number): Promise<void> {
     await this.#forEach(ids, (tx, id) =>
-      tx(`UPDATE outbox SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`, [id, owner, until]),
+      tx.execute(`UPDATE outbox SET lease_until = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`, [id, owner, until]),
     );
   }
 
+  // Each outcome below also writes its command_attempts row (lpprov audit), in the same statement
+  // on PostgreSQL and the same transaction on SQLite, so the history never disagrees with the status.
+
   async complete(ids: readonly number[], owner: string, now: number): Promise<void> {
+    const note = claimNote('done', null, owner, now);
     await this.#forEach(ids, (tx, id) =>
-      tx(
-        `UPDATE outbox SET status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = $3
-         WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
-        [id, owner, now],
+      updateNotingAttempts(
+        tx,
+        { set: "status = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = $3", where: HELD, params: [id, owner, now] },
+        note,
       ),
     );
   }
 
   async retryLater(id: number, owner: string, notBefore: number, error: string, now: number, countAttempt = true): Promise<void> {
-    await this.db.execute(
-      `UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL, not_before = $3, last_error = $4,
-         attempts = attempts - $6, updated_at = $5
-       WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
-      [id, owner, notBefore, error, now, countAttempt ? 0 : 1],
+    // An attempt given back (throttled, paused, stopping) is recorded under the number it had.
+    const note = countAttempt ? claimNote('retry', error, owner, now) : claimNote('released', error, owner, now, true);
+    await this.#one((tx) =>
+      updateNotingAttempts(
+        tx,
+        {
+          set: `status = 'pending', lease_owner = NULL, lease_until = NULL, not_before = $3, last_error = $4,
+                attempts = attempts - $6, updated_at = $5`,
+          where: HELD,
+          params: [id, owner, notBefore, error, now, countAttempt ? 0 : 1],
+        },
+        note,
+      ),
     );
   }
 
   async deadLetter(id: number, owner: string, error: string, now: number): Promise<void> {
-    await this.db.execute(
-      `UPDATE outbox SET status = 'dead', lease_owner = NULL, lease_until = NULL, last_error = $3, updated_at = $4
-       WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
-      [id, owner, error, now],
+    await this.#one((tx) =>
+      updateNotingAttempts(
+        tx,
+        { set: "status = 'dead', lease_owner = NULL, lease_until = NULL, last_error = $3, updated_at = $4", where: HELD, params: [id, owner, error, now] },
+        claimNote('dead', error, owner, now),
+      ),
     );
   }
 
   async cancelClaimed(ids: readonly number[], owner: string, reason: string, now: number): Promise<void> {
+    const note = claimNote('cancelled', reason, owner, now);
     await this.#forEach(ids, (tx, id) =>
-      tx(
-        `UPDATE outbox SET status = 'cancelled', lease_owner = NULL, lease_until = NULL, resolution = $3, updated_at = $4
-         WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
-        [id, owner, reason, now],
+      updateNotingAttempts(
+        tx,
+        { set: "status = 'cancelled', lease_owner = NULL, lease_until = NULL, resolution = $3, updated_at = $4", where: HELD, params: [id, owner, reason, now] },
+        note,
       ),
     );
   }
 
   async park(ids: readonly number[], owner: string, reason: string, now: number): Promise<void> {
-    // The attempt is given back: parking is not a failure of the command.
+    // The attempt is given back: parking is not a failure of the command (and never sent it, so untimed).
+    const note: AttemptNote = { outcome: 'parked', detail: reason, owner, at: now, claim: { givesAttemptBack: true, timed: false } };
     await this.#forEach(ids, (tx, id) =>
-      tx(
-        `UPDATE outbox SET status = 'awaiting_approval', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1,
-           claimed_at = NULL, resolution = $3, updated_at = $4
-         WHERE id = $1 AND lease_owner = $2 AND status = 'in_flight'`,
-        [id, owner, reason, now],
+      updateNotingAttempts(
+        tx,
+        {
+          set: `status = 'awaiting_approval', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1,
+                claimed_at = NULL, resolution = $3, updated_at = $4`,
+          where: HELD,
+          params: [id, owner, reason, now],
+        },
+        note,
       ),
     );
   }
@@ -115,14 +135,52 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
     return row === undefined ? 0 : toNumber(row.n);
   }
 
-  /** One transaction for a set of single-row updates: one commit (one fsync) instead of many. */
-  async #forEach(
-    ids: readonly number[],
-    update: (run: (sql: string, params: readonly SqlValue[]) => Promise<number>, id: number) => Promise<number>,
-  ): Promise<void> {
+  /**
+   * One transaction for a set of single-row updates: one commit (one fsync) instead of many. A
+   * single update on PostgreSQL needs none: each is one statement (history included), atomic alone.
+   */
+  async #forEach(ids: readonly number[], update: (tx: SqlExecutor, id: number) => Promise<number>): Promise<void> {
     if (ids.length === 0) return;
+    if (ids.length === 1) {
+      await this.#one((tx) => update(tx, ids[0] as number));
+      return;
+    }
     await this.db.transaction(async (tx) => {
-      for (const id of ids) await update((sql, params) => tx.execute(sql, params), id);
+      for (const id of ids) await update(tx, id);
     });
   }
+
+  /** One update with its history row: one statement on PostgreSQL, a two-statement transaction on SQLite. */
+  async #one(update: (tx: SqlExecutor) => Promise<number>): Promise<void> {
+    if (this.db.dialect === 'postgres') await update(this.db);
+    else await this.db.transaction(update);
+  }
 }
+
+/** The command is still held under this dispatcher's lease: otherwise an outcome changes (and records) nothing. */
+const HELD = "id = $1 AND lease_owner = $2 AND status = 'in_flight'";
+
+/** The history row of an outcome of a claim: the attempt number as claimed, timed from the claim. */
+function claimNote(outcome: AttemptNote['outcome'], detail: string | null, owner: string, now: number, givesAttemptBack = false): AttemptNote {
+  return { outcome, detail, owner, at: now, claim: { givesAttemptBack, timed: true } };
+}
+
+const EXPIRED_DETAIL = "'the lease ran out before the dispatcher holding it recorded an outcome'";
+
+// SQLite: the claim's transaction holds the write lock, so these rows cannot change between the two statements.
+const EXPIRED_ATTEMPTS_SQLITE = `INSERT INTO command_attempts (outbox_id, attempt, at, outcome, detail, duration_ms, owner)
+  SELECT id, attempts, $1, 'expired', ${EXPIRED_DETAIL}, $1 - claimed_at, lease_owner FROM outbox
+  WHERE status = 'in_flight' AND lease_until < $1`;
+const EXPIRE_LEASES_SQLITE = `UPDATE outbox SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1
+  WHERE status = 'in_flight' AND lease_until < $1`;
+// PostgreSQL: one statement, so two replicas reclaiming at once record each expiry once; a row
+// another transaction holds (its owner completing it late) is left for the next claim.
+const EXPIRE_LEASES_POSTGRES = `WITH expired AS (
+    SELECT id, attempts, claimed_at, lease_owner FROM outbox
+    WHERE status = 'in_flight' AND lease_until < $1 FOR UPDATE SKIP LOCKED),
+  reset AS (
+    UPDATE outbox o SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = $1
+    FROM expired e WHERE o.id = e.id
+    RETURNING e.id, e.attempts, e.claimed_at, e.lease_owner)
+  INSERT INTO command_attempts (outbox_id, attempt, at, outcome, detail, duration_ms, owner)
+  SELECT id, attempts, $1, 'expired', ${EXPIRED_DETAIL}, $1 - claimed_at, lease_owner FROM reset`;

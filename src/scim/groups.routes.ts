@@ -15,6 +15,7 @@ import { patchOperationsOf } from './patch/patch-request.ts';
 import { DEFAULT_PROJECTION, type Projection, projectionOf } from './projection.ts';
 import { etagOf, resourceUrl } from './resource-meta.ts';
 import { asksForAttributes, baseOf, idpOf, type ScimContext } from './scim-context.ts';
+import { depsFor, requestLogger } from './scim-correlation.ts';
 import { notFound } from './scim-http-error.ts';
 import { knownUserIds } from './scim-lookups.ts';
 import { sendEmpty, sendScim } from './scim-response.ts';
@@ -29,9 +30,9 @@ export function groupRoutes(router: Router, context: ScimContext): void {
     return projectionOf(GROUP_KIND, params.attributes, params.excludedAttributes);
   };
 
-  const reportDropped = (groupId: string | undefined, dropped: readonly string[]): void => {
+  const reportDropped = (req: Request, groupId: string | undefined, dropped: readonly string[]): void => {
     if (dropped.length > 0) {
-      logger.warn({ groupId, unknownMembers: dropped.slice(0, 20), count: dropped.length }, 'SCIM group members that are not known users were ignored');
+      requestLogger(logger, req).warn({ groupId, unknownMembers: dropped.slice(0, 20), count: dropped.length }, 'SCIM group members that are not known users were ignored');
     }
   };
 
@@ -50,8 +51,8 @@ export function groupRoutes(router: Router, context: ScimContext): void {
     const change = groupChangeFrom(req.body as unknown);
     const known = await knownUserIds(deps, change.members.map((m) => m.value));
     const { body, memberIds, dropped } = withKnownMembers(change, (id) => known.has(id));
-    const record = await createScimGroup(deps, idpOf(req), body, memberIds);
-    reportDropped(record.id, dropped);
+    const record = await createScimGroup(depsFor(deps, req), idpOf(req), body, memberIds);
+    reportDropped(req, record.id, dropped);
     const location = resourceUrl(baseOf(context, req), '/Groups', record.id);
     sendScim(res, 201, groupOutput(record, baseOf(context, req), projectionFor(req)), { Location: location, ETag: etagOf(record.version) });
   });
@@ -75,13 +76,13 @@ export function groupRoutes(router: Router, context: ScimContext): void {
     const known = await knownUserIds(deps, change.members.map((m) => m.value));
     const ifMatch = entityTagsOf(req.get('if-match'));
     const { record } = await context.queue.run(`Group:${id}`, () =>
-      replaceScimGroup(deps, idpOf(req), id, (current) => {
+      replaceScimGroup(depsFor(deps, req), idpOf(req), id, (current) => {
         requireIfMatch(ifMatch, current.version);
         const { body, memberIds } = withKnownMembers(change, (member) => known.has(member) || current.memberIds.includes(member));
         return { body, memberIds };
       }),
     );
-    reportDropped(id, change.members.map((m) => m.value).filter((member) => !record.memberIds.includes(member)));
+    reportDropped(req, id, change.members.map((m) => m.value).filter((member) => !record.memberIds.includes(member)));
     sendScim(res, 200, groupOutput(record, baseOf(context, req), projection), { ETag: etagOf(record.version) });
   });
 
@@ -99,13 +100,13 @@ export function groupRoutes(router: Router, context: ScimContext): void {
         const added = change.members.map((m) => m.value).filter((member) => !read.memberIds.includes(member));
         const known = await knownUserIds(deps, added);
         const result = withKnownMembers(change, (member) => known.has(member) || read.memberIds.includes(member));
-        const written = await replaceScimGroup(deps, idpOf(req), id, (current) =>
+        const written = await replaceScimGroup(depsFor(deps, req), idpOf(req), id, (current) =>
           pinned(current, read.version, { body: result.body, memberIds: result.memberIds }),
         );
         return { record: written.record, dropped: result.dropped };
       }),
     );
-    reportDropped(id, dropped);
+    reportDropped(req, id, dropped);
     // Entra asks for 204 without the member list; 200 with the group only when attributes were asked for.
     if (asksForAttributes(req)) sendScim(res, 200, groupOutput(record, baseOf(context, req), projection), { ETag: etagOf(record.version) });
     else sendEmpty(res, 204, { ETag: etagOf(record.version) });
@@ -120,7 +121,7 @@ export function groupRoutes(router: Router, context: ScimContext): void {
         if (current === undefined) throw notFound(`Group ${id} not found`);
         requireIfMatch(ifMatch, current.version);
       }
-      await deleteScimGroup(deps, idpOf(req), id);
+      await deleteScimGroup(depsFor(deps, req), idpOf(req), id);
     });
     sendEmpty(res, 204);
   });

@@ -12,6 +12,11 @@ export interface ScimCredentials {
   readonly tokens: readonly Secret[];
   /** SCIM_BASIC_CREDENTIALS: `user:password` pairs for HTTP Basic (Okta); none: Basic is refused. */
   readonly basic: readonly Secret[];
+  /**
+   * SHA-256 digests of the token lpprov generated (when SCIM_TOKENS is unset), read on every
+   * request so a rotation by `lpprov scim-token rotate` takes effect without a restart.
+   */
+  readonly generatedDigests?: () => readonly Buffer[];
 }
 
 // RFC 9110 §11.1: the scheme is case-insensitive; the credentials are one word after it.
@@ -46,7 +51,8 @@ export function scimCredentialCheck(credentials: ScimCredentials): (authorizatio
     if (scheme === 'basic' && pairs.length === 0) return { ok: false, reason: 'missing', scheme };
     if (presented === undefined) return { ok: false, reason: 'invalid', scheme };
     if (scheme === 'bearer') {
-      return matchesAny(digest(presented), tokens) ? { ok: true, scheme } : { ok: false, reason: 'invalid', scheme };
+      const known = credentials.generatedDigests === undefined ? tokens : [...tokens, ...credentials.generatedDigests()];
+      return matchesAny(digest(presented), known) ? { ok: true, scheme } : { ok: false, reason: 'invalid', scheme };
     }
     // Basic: base64 of `user:password`, compared whole (RFC 7617).
     const decoded = Buffer.from(presented, 'base64');

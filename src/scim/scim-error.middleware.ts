@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
 import type { Logger } from '../observability/logger.ts';
+import { requestLogger } from './scim-correlation.ts';
 import { toScimHttpError } from './scim-error-mapping.ts';
 import { ScimHttpError } from './scim-http-error.ts';
 import { sendScimError } from './scim-response.ts';
@@ -16,9 +17,10 @@ export function scimErrorHandler(logger: Logger): ErrorRequestHandler {
     const refusal = toScimHttpError(error);
     const answer = refusal ?? new ScimHttpError(500, 'internal error: the request was not carried out; the server log has the cause');
     const path = `${req.baseUrl}${req.path}`;
-    if (refusal === undefined) logger.error({ err: error, method: req.method, path }, 'SCIM request failed');
-    else if (refusal.status >= 500) logger.warn({ err: error, method: req.method, path, status: refusal.status }, 'SCIM request could not be served now');
-    else logger.debug({ method: req.method, path, status: refusal.status, scimType: refusal.scimType, detail: refusal.message }, 'SCIM request refused');
+    const log = requestLogger(logger, req);
+    if (refusal === undefined) log.error({ err: error, method: req.method, path }, 'SCIM request failed');
+    else if (refusal.status >= 500) log.warn({ err: error, method: req.method, path, status: refusal.status }, 'SCIM request could not be served now');
+    else log.debug({ method: req.method, path, status: refusal.status, scimType: refusal.scimType, detail: refusal.message }, 'SCIM request refused');
     if (res.headersSent) {
       res.destroy();
       return;

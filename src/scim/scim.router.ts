@@ -8,6 +8,7 @@ import { groupRoutes } from './groups.routes.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { scimAuthentication } from './scim-auth.ts';
 import { idpOf, type ScimContext } from './scim-context.ts';
+import { correlationIdOf } from './scim-correlation.ts';
 import { methodNotAllowed, notImplemented, scimErrorHandler, scimNotFound } from './scim-error.middleware.ts';
 import { userRoutes } from './users.routes.ts';
 
@@ -19,12 +20,19 @@ export interface ScimRouterOptions {
   readonly tokens: readonly Secret[];
   /** SCIM_BASIC_CREDENTIALS (`user:password`); none: HTTP Basic is refused. */
   readonly basic?: readonly Secret[];
+  /** Digests of the token lpprov generated when SCIM_TOKENS is unset (read per request: rotation needs no restart). */
+  readonly generatedDigests?: () => readonly Buffer[];
   readonly logger: Logger;
   /** SCIM_BASE_URL: public URL of the SCIM root; undefined: from each request. */
   readonly baseUrl?: string | undefined;
   /** Largest request body read; larger: 413. */
   readonly maxBodyBytes?: number;
+  /** Told how each authenticated write request ended, once answered (after its commit), for metrics. */
+  readonly onWrite?: (outcome: ScimWriteOutcome) => void;
 }
+
+/** applied: 2xx; rejected: 4xx (invalid, conflict, precondition); failed: 5xx. */
+export type ScimWriteOutcome = 'applied' | 'rejected' | 'failed';
 
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -63,7 +71,13 @@ export function scimRouter(options: ScimRouterOptions): Router {
 
   const router = Router();
   router.use(requestLog(logger));
-  router.use(scimAuthentication({ tokens: options.tokens, basic }, logger));
+  router.use(
+    scimAuthentication(
+      { tokens: options.tokens, basic, ...(options.generatedDigests === undefined ? {} : { generatedDigests: options.generatedDigests }) },
+      logger,
+    ),
+  );
+  if (options.onWrite !== undefined) router.use(writeOutcomes(options.onWrite));
   // Okta and Entra send application/scim+json, others application/json; the body is JSON either way.
   router.use(express.json({ type: () => true, limit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
 
@@ -79,13 +93,41 @@ export function scimRouter(options: ScimRouterOptions): Router {
   return router;
 }
 
-/** One debug line per request: never headers, bodies or query strings. */
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Counted after authentication: a refused request is not an input. Searches by POST are reads. */
+function writeOutcomes(onWrite: (outcome: ScimWriteOutcome) => void): RequestHandler {
+  return (req, res, next) => {
+    if (WRITE_METHODS.has(req.method) && !req.path.endsWith('/.search')) {
+      res.on('finish', () => {
+        const status = res.statusCode;
+        onWrite(status >= 500 ? 'failed' : status >= 400 ? 'rejected' : 'applied');
+      });
+    }
+    next();
+  };
+}
+
+/**
+ * One line per request with its correlation id (echoed in X-Correlation-Id): info for writes, the
+ * inputs lpprov acts on; debug for reads. Never headers, bodies or query strings.
+ */
 function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
+    const correlationId = correlationIdOf(req);
+    res.set('X-Correlation-Id', correlationId);
     res.on('finish', () => {
-      logger.debug(
-        { method: req.method, path: `${req.baseUrl}${req.path}`, status: res.statusCode, ms: Math.round(performance.now() - started), idp: idpOf(req) },
+      const write = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method) && !req.path.endsWith('/.search');
+      logger[write ? 'info' : 'debug'](
+        {
+          method: req.method,
+          path: `${req.baseUrl}${req.path}`,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+          idp: idpOf(req),
+          correlationId,
+        },
         'SCIM request',
       );
     });

@@ -14,6 +14,7 @@ import { patchOperationsOf } from './patch/patch-request.ts';
 import { DEFAULT_PROJECTION, type Projection, projectionOf } from './projection.ts';
 import { etagOf, resourceUrl } from './resource-meta.ts';
 import { asksForAttributes, baseOf, idpOf, type ScimContext } from './scim-context.ts';
+import { depsFor } from './scim-correlation.ts';
 import { notFound } from './scim-http-error.ts';
 import { groupRefsOfUser, groupRefsOfUsers } from './scim-lookups.ts';
 import { sendEmpty, sendScim } from './scim-response.ts';
@@ -51,7 +52,7 @@ export function userRoutes(router: Router, context: ScimContext): void {
 
   router.post('/Users', async (req, res) => {
     const body = userBodyFrom(req.body as unknown);
-    const record = await createScimUser(deps, idpOf(req), body);
+    const record = await createScimUser(depsFor(deps, req), idpOf(req), body);
     const location = resourceUrl(baseOf(context, req), '/Users', record.id);
     sendScim(res, 201, await render(req, record, projectionFor(req)), { Location: location, ETag: etagOf(record.version) });
   });
@@ -75,7 +76,7 @@ export function userRoutes(router: Router, context: ScimContext): void {
     const body = userBodyFrom(req.body as unknown);
     const ifMatch = entityTagsOf(req.get('if-match'));
     const record = await context.queue.run(`User:${id}`, () =>
-      replaceScimUser(deps, idpOf(req), id, (current) => {
+      replaceScimUser(depsFor(deps, req), idpOf(req), id, (current) => {
         requireIfMatch(ifMatch, current.version);
         return body;
       }),
@@ -94,7 +95,7 @@ export function userRoutes(router: Router, context: ScimContext): void {
         if (read === undefined) throw notFound(`User ${id} not found`);
         requireIfMatch(ifMatch, read.version);
         const body = userBodyFromDocument(await applyPatch(USER_KIND, userDocument(read), operations));
-        return replaceScimUser(deps, idpOf(req), id, (current) => pinned(current, read.version, body));
+        return replaceScimUser(depsFor(deps, req), idpOf(req), id, (current) => pinned(current, read.version, body));
       }),
     );
     // 204 unless attributes were asked for (RFC 7644 §3.5.2); Microsoft's reference tests expect 204.
@@ -111,7 +112,7 @@ export function userRoutes(router: Router, context: ScimContext): void {
         if (current === undefined) throw notFound(`User ${id} not found`);
         requireIfMatch(ifMatch, current.version);
       }
-      await deleteScimUser(deps, idpOf(req), id);
+      await deleteScimUser(depsFor(deps, req), idpOf(req), id);
     });
     sendEmpty(res, 204);
   });

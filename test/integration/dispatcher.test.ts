@@ -51,6 +51,35 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     expect(users.filter((u) => u.disabled && u.groups?.join() === 'hr-sales')).toHaveLength(120);
   });
 
+  it('on stop, lets the call in flight finish and hands the unsent rest of the round back at once', async () => {
+    // One command per call, two calls a second: a round of 4 claimed commands takes seconds.
+    const h = (harness = await DispatchHarness.start(engine, { batchSize: 1, maxInFlight: 4, rate: { perSecond: 2, burst: 1 } }));
+    await h.faults({ latency: 150 });
+    const joiners = people('s', 8);
+    for (const p of joiners) await h.enqueue(p, [{ kind: 'add_user', username: email(p), groups: [] }]);
+    h.dispatcher.start();
+    await waitFor(async () => (await h.calls('batchadd')).length >= 1, { timeoutMs: 10_000, description: 'the first call' });
+    await h.dispatcher.stop();
+
+    const counts = await h.admin.countByStatus();
+    const sent = await h.calls('batchadd');
+    // Every call that went out was recorded; nothing is left under a lease.
+    expect(counts.in_flight).toBe(0);
+    expect(counts.done).toBe(sent.length);
+    expect(counts.pending).toBe(8 - sent.length);
+    const pending = await h.admin.list({ status: 'pending' });
+    const released = pending.filter((e) => e.lastError === 'released unsent: lpprov was stopping');
+    expect(released.length).toBeGreaterThan(0);
+    // Never sent, so no attempt is counted against them.
+    for (const entry of pending) expect(entry.attempts).toBe(0);
+
+    // The next start (here: the same dispatcher) takes them without waiting for a lease to expire.
+    h.dispatcher.start();
+    expect(await h.settled()).toMatchObject({ done: 8, dead: 0 });
+    const adds = (await h.calls('batchadd')).flatMap((c) => (c.data as { username: string }[]).map((u) => u.username));
+    expect(adds.sort()).toEqual(joiners.map(email).sort());
+  });
+
   it('resolves a partial batch answer per person', async () => {
     const h = (harness = await DispatchHarness.start(engine));
     await h.seedUsers([{ username: email('known1') }, { username: email('known2') }]);

@@ -11,8 +11,9 @@ export class LpprovProcess {
   #stdout = '';
   #stderr = '';
 
-  constructor(args: readonly string[], env: Readonly<Record<string, string>>) {
+  constructor(args: readonly string[], env: Readonly<Record<string, string>>, options: { readonly cwd?: string } = {}) {
     this.child = spawn(process.execPath, [CLI, ...args], {
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       // Only what the test gives, plus PATH/HOME: the developer's own LASTPASS_* or DATABASE_URL
       // must not leak into the process under test.
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },

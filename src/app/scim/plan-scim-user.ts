@@ -1,8 +1,8 @@
 import { type ScimUserChange, scimUserEvent } from '../../core/events/scim-user-event.ts';
-import type { Policy } from '../../core/policy/policy.ts';
 import type { TransactionScope } from '../../core/ports.ts';
 import type { IdpKind, ScimUserRecord } from '../../core/scim.ts';
 import { applyCanonicalEvent } from '../apply-canonical-event.ts';
+import type { ScimPlanning } from './scim-deps.ts';
 
 /**
  * Turns a stored SCIM user change into the canonical event and applies it through the same path
@@ -10,7 +10,7 @@ import { applyCanonicalEvent } from '../apply-canonical-event.ts';
  */
 export async function planScimUser(
   scope: TransactionScope,
-  policy: Policy,
+  planning: ScimPlanning,
   idp: IdpKind,
   change: ScimUserChange,
   record: ScimUserRecord,
@@ -31,7 +31,7 @@ export async function planScimUser(
     });
     return;
   }
-  await applyCanonicalEvent(scope, policy, built.event, now);
+  await applyCanonicalEvent(scope, planning.policy, built.event, now, planning.correlationId);
 }
 
 /**
@@ -40,7 +40,7 @@ export async function planScimUser(
  */
 export async function replanMembers(
   scope: TransactionScope,
-  policy: Policy,
+  planning: ScimPlanning,
   idp: IdpKind,
   userIds: Iterable<string>,
   now: number,
@@ -51,6 +51,6 @@ export async function replanMembers(
     if (current === undefined) continue;
     // The version moves whatever the policy says: it is the user's ETag.
     const touched = await touch(current);
-    if (policy.authority.groups === 'idp') await planScimUser(scope, policy, idp, 'updated', touched, current, now);
+    if (planning.policy.authority.groups === 'idp') await planScimUser(scope, planning, idp, 'updated', touched, current, now);
   }
 }

@@ -9,7 +9,12 @@ export interface ScimDeps {
   readonly newId: () => string;
   /** Called after a commit that enqueued commands, so the dispatcher does not wait to poll. */
   readonly onCommitted?: () => void;
+  /** The SCIM request's correlation id: kept with the inputs it causes and their commands. */
+  readonly correlationId?: string;
 }
+
+/** What planning a SCIM change needs from the dependencies. */
+export type ScimPlanning = Pick<ScimDeps, 'policy' | 'correlationId'>;
 
 /** A SCIM resource body as the adapter validated it: plain JSON, without meta. */
 export type ScimResourceBody = Readonly<Record<string, unknown>>;

@@ -31,7 +31,7 @@ export async function createScimGroup(
         version: 1,
       };
       await scope.scimGroups.insert(created);
-      await replanMembers(scope, deps.policy, idp, members, now, touch(scope, now));
+      await replanMembers(scope, deps, idp, members, now, touch(scope, now));
       return created;
     }),
   );
@@ -82,7 +82,7 @@ export async function replaceScimGroup(
         version: current.version + 1,
       };
       if (!(await scope.scimGroups.update(updated, current.version))) throw new VersionConflict();
-      await replanMembers(scope, deps.policy, idp, renamed ? [...members, ...removed] : [...added, ...removed], now, touch(scope, now));
+      await replanMembers(scope, deps, idp, renamed ? [...members, ...removed] : [...added, ...removed], now, touch(scope, now));
       return { record: updated, changed: true };
     }),
   );
@@ -98,7 +98,7 @@ export async function deleteScimGroup(deps: ScimDeps, idp: IdpKind, id: string):
       const current = await scope.scimGroups.get(id);
       if (current === undefined) throw new ScimChangeError('not_found', `Group ${id} not found`);
       await scope.scimGroups.delete(id);
-      await replanMembers(scope, deps.policy, idp, current.memberIds, now, touch(scope, now));
+      await replanMembers(scope, deps, idp, current.memberIds, now, touch(scope, now));
     }),
   );
   deps.onCommitted?.();

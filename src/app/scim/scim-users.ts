@@ -23,7 +23,7 @@ export async function createScimUser(deps: ScimDeps, idp: IdpKind, body: ScimRes
       version: 1,
     };
     await scope.scimUsers.insert(created);
-    await planScimUser(scope, deps.policy, idp, 'created', created, undefined, now);
+    await planScimUser(scope, deps, idp, 'created', created, undefined, now);
     return created;
   });
   deps.onCommitted?.();
@@ -64,7 +64,7 @@ export async function replaceScimUser(
       changed = true;
       const updated: ScimUserRecord = { ...current, ...proposed, lastModified: now, version: current.version + 1 };
       if (!(await scope.scimUsers.update(updated, current.version))) throw new VersionConflict();
-      await planScimUser(scope, deps.policy, idp, 'updated', updated, current, now);
+      await planScimUser(scope, deps, idp, 'updated', updated, current, now);
       return updated;
     }),
   );
@@ -81,7 +81,7 @@ export async function deleteScimUser(deps: ScimDeps, idp: IdpKind, id: string): 
     const groups = (await scope.scimGroups.groupsOf(id)).map((g) => g.displayName);
     await scope.scimGroups.removeMemberEverywhere(id);
     await scope.scimUsers.delete(id);
-    await planScimUser(scope, deps.policy, idp, 'deleted', current, current, now, groups);
+    await planScimUser(scope, deps, idp, 'deleted', current, current, now, groups);
   });
   deps.onCommitted?.();
 }

@@ -16,7 +16,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config.lastpass).toEqual({ url: DEFAULT_LASTPASS_URL, cid: undefined, provhash: undefined });
+    expect(config.lastpass).toEqual({ url: DEFAULT_LASTPASS_URL, cid: undefined, provhash: undefined, defaultPassword: undefined, simulatorPort: 8081 });
     expect(config.database).toEqual({ kind: 'sqlite', path: DEFAULT_DATABASE_PATH });
     expect(config.kafka).toBeUndefined();
     expect(config.port).toBe(8080);
@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       KAFKA_TOPIC: 'hr.events',
       KAFKA_GROUP_ID: 'lpprov-a',
       PORT: '9090',
+      LASTPASS_SIMULATOR_PORT: '0',
       SCIM_TOKENS: 'token-aaaaaaaaaaaaaaaa,token-bbbbbbbbbbbbbbbb',
       HR_WEBHOOK_TOKENS: 'hook-cccccccccccccccc',
       POLICY_FILE: '/etc/lpprov/policy.yaml',
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
     expect(config.database.kind).toBe('postgres');
     expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9092'], topic: 'hr.events', groupId: 'lpprov-a', sessionTimeoutMs: 30_000 });
     expect(config.port).toBe(9090);
+    expect(config.lastpass.simulatorPort).toBe(0);
     expect(config.scimTokens.map((t) => t.reveal())).toEqual(['token-aaaaaaaaaaaaaaaa', 'token-bbbbbbbbbbbbbbbb']);
     expect(config.hrWebhookTokens).toHaveLength(1);
     expect(config.policyFile).toBe('/etc/lpprov/policy.yaml');
