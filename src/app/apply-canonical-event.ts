@@ -4,6 +4,7 @@ import { planHrEvent } from '../core/planner/plan-hr-event.ts';
 import type { Policy } from '../core/policy/policy.ts';
 import type { PersonRecord, PlannedCommand, TransactionScope } from '../core/ports.ts';
 import type { HrInputResult } from './hr-input.ts';
+import { withExistingAccount } from '../core/reconcile/planned-account.ts';
 import { adoptFromSnapshot } from './reconcile/adopt-from-snapshot.ts';
 
 type Source = 'hris' | 'idp';
@@ -62,7 +63,10 @@ export async function applyCanonicalEvent(
     await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative', decisions: [decision] });
     return 'applied';
   }
-  if (sameSource !== undefined && person?.lastpass === undefined) {
+  let takenOver: { readonly person: PersonRecord; readonly decision: string } | undefined;
+  if (sameSource !== undefined && person?.lastpass === undefined && !sameSource.desired.active) {
+    takenOver = await takeOverAccount(scope, sameSource, personId, person, now);
+  } else if (sameSource !== undefined && person?.lastpass === undefined) {
     const decision = `account ${username} is already planned for ${sameSource.personId} from the same source: nothing planned`;
     await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken', decisions: [decision] });
     return 'applied';
@@ -70,13 +74,45 @@ export async function applyCanonicalEvent(
 
   const pending = person === undefined ? [] : await scope.outbox.pendingFor(personId);
   // An account LastPass already has is adopted, not invited again (docs/cli.md, lpprov reconcile).
-  const current = await adoptFromSnapshot(scope, policy, person, event);
+  const current = takenOver?.person ?? (await adoptFromSnapshot(scope, policy, person, event));
   const plan = planHrEvent({ event, person: current, pending, policy, now });
   if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
   await scope.people.save(plan.person, now);
   await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(event, step, index)), now, correlationId);
-  await scope.inbox.record({ ...inboxEntry, outcome: 'applied', decisions: plan.decisions });
+  const decisions = takenOver === undefined ? plan.decisions : [takenOver.decision, ...plan.decisions];
+  await scope.inbox.record({ ...inboxEntry, outcome: 'applied', decisions });
   return 'applied';
+}
+
+/**
+ * The account belongs to someone of the same source who has left (an IdP user deleted and created
+ * again with the same email; an HR rehire under a new worker id): the newcomer takes it over, as a
+ * rehire within the grace period would. The leaver's unsent commands (the scheduled removal) are
+ * cancelled, so the account is re-enabled instead of deleted and invited again.
+ */
+async function takeOverAccount(
+  scope: TransactionScope,
+  leaver: PersonRecord,
+  personId: string,
+  person: PersonRecord | undefined,
+  now: number,
+): Promise<{ readonly person: PersonRecord; readonly decision: string }> {
+  const account = leaver.lastpass;
+  if (account === undefined) throw new Error('takeOverAccount needs a leaver who holds an account');
+  const unsent = await scope.outbox.pendingFor(leaver.personId);
+  if (unsent.length > 0) {
+    await scope.outbox.cancel(
+      unsent.map((c) => c.id),
+      `account ${account.username} taken over by ${personId}`,
+      now,
+    );
+  }
+  await scope.people.save({ ...leaver, lastpass: undefined }, now);
+  const cancelled = unsent.length === 0 ? '' : `; ${unsent.length} unsent command(s) of theirs cancelled`;
+  return {
+    person: withExistingAccount(person, personId, account),
+    decision: `account ${account.username} was planned for ${leaver.personId}, who left: taken over${cancelled}`,
+  };
 }
 
 function staleDecision(

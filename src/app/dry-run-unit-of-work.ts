@@ -103,8 +103,8 @@ function recordingOutbox(outbox: OutboxWriter, journal: MutableJournal): OutboxW
   // Cancellations name ids only; what those commands were is known from the reads before them.
   const seen = new Map<number, { personId: string; pending: PendingCommand }>();
   return {
-    enqueue: async (personId, commands, now) => {
-      const inserted = await outbox.enqueue(personId, commands, now);
+    enqueue: async (personId, commands, now, correlationId) => {
+      const inserted = await outbox.enqueue(personId, commands, now, correlationId);
       if (commands.length > 0) journal.enqueued.push({ personId, commands, inserted });
       return inserted;
     },

@@ -110,11 +110,8 @@ export interface TransactionScope {
   readonly deadLetters: DeadLetterRepository;
   readonly scimUsers: ScimUserRepository;
   readonly scimGroups: ScimGroupRepository;
-  /**
-   * The last LastPass user list reconciliation saw, from which planning adopts existing accounts.
-   * Absent in units of work that do not offer it (then nothing is adopted at planning time).
-   */
-  readonly lastpassSnapshot?: LastPassSnapshotRepository;
+  /** The last LastPass user list reconciliation saw, from which planning adopts existing accounts. */
+  readonly lastpassSnapshot: LastPassSnapshotRepository;
 }
 
 export interface UnitOfWork {

@@ -295,6 +295,16 @@ describe.each(ENGINES)('Microsoft Entra ID provisioning sequence on %s', (engine
     expect(await rig.account(DANA.userName)).toMatchObject({ disabled: true, deleted: false });
   });
 
+  it('re-created after the hard delete: a new user with the same email takes the disabled account back, no second invitation', async () => {
+    const sent = await sentBy(async () => {
+      const created = await rig.scim.post('/Users', entraCreateBody({ ...DANA, objectId: '9b1d6e0c-5f3a-4c2b-8e7d-1a2b3c4d5e6f' }));
+      expectStatus(created, 201);
+    });
+    // The account was renamed by the update steps above, so the re-created user's name is set again.
+    expect(sent).toEqual([`enableuser ${DANA.userName}`, `updateuser ${DANA.userName} "Dana Diaz"`]);
+    expect(await rig.account(DANA.userName)).toMatchObject({ disabled: false, deleted: false });
+  });
+
   it('work email change: Replace emails[type eq "work"].value asks LastPass to change the login email', async () => {
     const next = 'erin.evans-lee@contoso.example';
     // LastPass changes the login email of an account only once its owner has accepted the invitation.

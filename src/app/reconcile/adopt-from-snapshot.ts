@@ -17,8 +17,7 @@ export async function adoptFromSnapshot(
   person: PersonRecord | undefined,
   event: HrEvent,
 ): Promise<PersonRecord | undefined> {
-  const snapshot = scope.lastpassSnapshot;
-  if (snapshot === undefined || person?.lastpass !== undefined || !populationOf(policy, event.data).manage) return person;
-  const existing = await snapshot.find(event.data.worker.email.work);
+  if (person?.lastpass !== undefined || !populationOf(policy, event.data).manage) return person;
+  const existing = await scope.lastpassSnapshot.find(event.data.worker.email.work);
   return existing === undefined ? person : withExistingAccount(person, event.data.worker.person_id, accountOf(existing));
 }

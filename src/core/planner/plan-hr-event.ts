@@ -153,12 +153,13 @@ function planActive(ctx: Context): Result {
     const disabled = account.disabled && !cancelledDisable;
     if (disabled) {
       steps.push({ command: { kind: 'enable_user', username } });
-      decisions.push('account disabled within the grace period: re-enable it');
+      decisions.push('the account is disabled (a leave within its grace period, or an adopted account): re-enable it');
     } else if (cancelledDisable) {
       decisions.push('the pending leave was cancelled before it ran');
     }
     if (desired.fullname !== account.fullname) {
       steps.push({ command: { kind: 'update_user', username, fullname: desired.fullname } });
+      decisions.push(`name changed: "${account.fullname}" → "${desired.fullname}"`);
     }
     let pendingEmail = account.pendingEmail;
     if (desired.username !== username && desired.username !== account.pendingEmail) {
@@ -171,6 +172,8 @@ function planActive(ctx: Context): Result {
     const del = account.groups.filter((g) => managed(g) && !desired.groups.includes(g));
     if ((add.length > 0 || del.length > 0) && policy.authority.groups !== 'none') {
       steps.push({ command: { kind: 'change_groups', username, add, del } });
+      const change = [...add.map((g) => `+${g}`), ...del.map((g) => `-${g}`)].join(' ');
+      decisions.push(`managed groups (population "${population.name}", group rules): ${change}`);
     }
     const wasPrivileged = previous !== undefined && policy.populations.find((p) => p.name === previous.population)?.privileged === true;
     if (population.privileged && previous !== undefined && !wasPrivileged && policy.security.requireMasterPasswordChangeOnPrivilegedMove) {

@@ -95,13 +95,15 @@ describe('planHrEvent', () => {
       const plan = chain.apply(moved({ department: 'Sales' }), T0 + DAY);
       expect(plan.steps).toEqual([{ command: { kind: 'change_groups', username: EMAIL, add: ['hr-sales'], del: ['hr-eng'] } }]);
       expect(chain.person?.lastpass?.groups).toEqual(['Finance-Share', 'hr-all', 'hr-sales']);
+      // lpprov audit and lpprov plan show why.
+      expect(plan.decisions).toEqual([expect.stringMatching(/^managed groups .*: \+hr-sales -hr-eng$/)]);
     });
 
     it('renames with updateuser, and keeps a known name when the snapshot has none (absent is not cleared)', () => {
       const chain = activePerson();
-      expect(chain.apply(moved({ given: 'Janet' }), T0 + DAY).steps).toEqual([
-        { command: { kind: 'update_user', username: EMAIL, fullname: 'Janet Doe' } },
-      ]);
+      const renamed = chain.apply(moved({ given: 'Janet' }), T0 + DAY);
+      expect(renamed.steps).toEqual([{ command: { kind: 'update_user', username: EMAIL, fullname: 'Janet Doe' } }]);
+      expect(renamed.decisions).toEqual(['name changed: "Jane Doe" → "Janet Doe"']);
       chain.run(T0 + DAY);
       expect(chain.apply(moved({ given: 'Janet', noName: true }), T0 + 2 * DAY).steps).toEqual([]);
     });
