@@ -63,9 +63,14 @@ export async function applyCanonicalEvent(
     await scope.inbox.record({ ...inboxEntry, outcome: 'not_authoritative', decisions: [decision] });
     return 'applied';
   }
-  let takenOver: { readonly person: PersonRecord; readonly decision: string } | undefined;
-  if (sameSource !== undefined && person?.lastpass === undefined && !sameSource.desired.active) {
-    takenOver = await takeOverAccount(scope, sameSource, personId, person, now);
+  // The source that decides takes the account from the other one (the IdP created it, then HR,
+  // which decides, names it); within one source a newcomer takes it from someone who has left.
+  let takenOver: { readonly person: PersonRecord | undefined; readonly decision: string } | undefined;
+  if (otherSource !== undefined && person?.lastpass === undefined) {
+    const why = `${thisSource === 'idp' ? 'the identity provider' : 'HR'} decides (policy authority.lifecycle)`;
+    takenOver = await takeOverAccount(scope, otherSource, personId, person, now, why);
+  } else if (sameSource !== undefined && person?.lastpass === undefined && !sameSource.desired.active) {
+    takenOver = await takeOverAccount(scope, sameSource, personId, person, now, 'who left');
   } else if (sameSource !== undefined && person?.lastpass === undefined) {
     const decision = `account ${username} is already planned for ${sameSource.personId} from the same source: nothing planned`;
     await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken', decisions: [decision] });
@@ -85,21 +90,23 @@ export async function applyCanonicalEvent(
 }
 
 /**
- * The account belongs to someone of the same source who has left (an IdP user deleted and created
- * again with the same email; an HR rehire under a new worker id): the newcomer takes it over, as a
- * rehire within the grace period would. The leaver's unsent commands (the scheduled removal) are
- * cancelled, so the account is re-enabled instead of deleted and invited again.
+ * The person takes over an account planned for someone else: a person of the same source who has
+ * left (an IdP user deleted and created again with the same email; an HR rehire under a new worker
+ * id), as a rehire within the grace period would; or a person of the other source when this one
+ * decides the lifecycle. The holder's unsent commands (a scheduled removal, an invitation) are
+ * cancelled, so the account is corrected, never deleted and invited again.
  */
 async function takeOverAccount(
   scope: TransactionScope,
-  leaver: PersonRecord,
+  holder: PersonRecord,
   personId: string,
   person: PersonRecord | undefined,
   now: number,
-): Promise<{ readonly person: PersonRecord; readonly decision: string }> {
-  const account = leaver.lastpass;
-  if (account === undefined) throw new Error('takeOverAccount needs a leaver who holds an account');
-  const unsent = await scope.outbox.pendingFor(leaver.personId);
+  why: string,
+): Promise<{ readonly person: PersonRecord | undefined; readonly decision: string }> {
+  const account = holder.lastpass;
+  if (account === undefined) throw new Error('takeOverAccount needs a holder with an account');
+  const unsent = await scope.outbox.pendingFor(holder.personId);
   if (unsent.length > 0) {
     await scope.outbox.cancel(
       unsent.map((c) => c.id),
@@ -107,11 +114,13 @@ async function takeOverAccount(
       now,
     );
   }
-  await scope.people.save({ ...leaver, lastpass: undefined }, now);
+  await scope.people.save({ ...holder, lastpass: undefined }, now);
   const cancelled = unsent.length === 0 ? '' : `; ${unsent.length} unsent command(s) of theirs cancelled`;
+  // An invitation that never went out leaves no account to take over: the planner invites anew.
+  const created = !unsent.some((c) => c.command.kind === 'add_user');
   return {
-    person: withExistingAccount(person, personId, account),
-    decision: `account ${account.username} was planned for ${leaver.personId}, who left: taken over${cancelled}`,
+    person: created ? withExistingAccount(person, personId, account) : person,
+    decision: `account ${account.username} was planned for ${holder.personId}, ${why}: taken over${cancelled}`,
   };
 }
 

@@ -53,6 +53,59 @@ describe.each(ENGINES)('planning against the outbox on %s', (engine) => {
     expect((await store.claim('d', 10, 60_000, T0 + 2000)).map((c) => c.command.kind)).toEqual(['disable_user']);
   });
 
+  const outboxRows = async (db: TestDatabase) =>
+    (await db.db.query<{ person_id: string; kind: string; status: string }>('SELECT person_id, kind, status FROM outbox ORDER BY id')).map(
+      (r) => `${r.person_id} ${r.kind}:${r.status}`,
+    );
+  const sendAll = async (db: TestDatabase, now: number): Promise<void> => {
+    const store = outboxStoreFor(db.db);
+    const claimed = await store.claim('d', 100, 60_000, now);
+    await store.complete(
+      claimed.map((c) => c.id),
+      'd',
+      now,
+    );
+  };
+
+  it('a newcomer of the same source takes over the account of someone who left: re-enabled, never deleted and invited again', async () => {
+    const db = (testDb = await createTestDatabase(engine));
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await apply(db, hrEvent({ personId: 'P-OLD', email: 'again@acme.example', sequence: 1, time: iso(T0) }), T0);
+    await sendAll(db, T0);
+    await apply(db, hrEvent({ personId: 'P-OLD', type: 'io.lpprov.hr.worker.left.v1', email: 'again@acme.example', sequence: 2, time: iso(T0 + 1000) }), T0 + 1000);
+    await sendAll(db, T0 + 1000); // the disable; the delete waits for the end of the grace period
+    expect(await apply(db, hrEvent({ personId: 'P-NEW', email: 'Again@acme.example', time: iso(T0 + 2000) }), T0 + 2000)).toEqual(['applied']);
+    expect(await outboxRows(db)).toEqual([
+      'P-OLD add_user:done',
+      'P-OLD disable_user:done',
+      'P-OLD delete_user:cancelled',
+      'P-NEW enable_user:pending',
+    ]);
+    const [inbox] = await db.db.query<{ outcome: string; decisions: string }>(`SELECT outcome, decisions FROM inbox WHERE person_id = 'P-NEW'`);
+    expect(inbox?.outcome).toBe('applied');
+    expect(inbox?.decisions).toContain('was planned for P-OLD, who left: taken over; 1 unsent command(s) of theirs cancelled');
+  });
+
+  it('the deciding source (HR) takes over an account the IdP created; an unsent IdP invitation is replaced, not inherited', async () => {
+    const db = (testDb = await createTestDatabase(engine));
+    const scim = (personId: string, email: string) => hrEvent({ personId, email, source: 'scim://entra/Users' });
+    await apply(db, scim('scim:u1', 'made.by.idp@acme.example'), T0);
+    await sendAll(db, T0);
+    await apply(db, hrEvent({ personId: 'E-1', email: 'made.by.idp@acme.example', sequence: 1 }), T0 + 1000);
+    await apply(db, hrEvent({ personId: 'E-1', type: 'io.lpprov.hr.worker.left.v1', email: 'made.by.idp@acme.example', sequence: 2, revokeNow: true }), T0 + 2000);
+
+    await apply(db, scim('scim:u2', 'not.sent.yet@acme.example'), T0);
+    await apply(db, hrEvent({ personId: 'E-2', email: 'not.sent.yet@acme.example', sequence: 1 }), T0 + 1000);
+    expect(await outboxRows(db)).toEqual([
+      'scim:u1 add_user:done',
+      // HR's joiner finds the account and plans nothing new for it; its leaver disables it.
+      'E-1 disable_user:pending',
+      'E-1 delete_user:pending',
+      'scim:u2 add_user:cancelled',
+      'E-2 add_user:pending',
+    ]);
+  });
+
   it('a second person naming an account another person already has plans nothing', async () => {
     const db = (testDb = await createTestDatabase(engine));
     expect(await apply(db, hrEvent({ personId: 'P-A', email: 'shared@acme.example' }), T0)).toEqual(['applied']);
