@@ -3,7 +3,7 @@ import type { Lifecycle } from '../core/lifecycle.ts';
 import type { PersonRecord, PersonRepository } from '../core/ports.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
-interface PersonRow {
+export interface PersonRow {
   [column: string]: unknown;
   person_id: string;
   desired: string;
@@ -13,9 +13,9 @@ interface PersonRow {
   last_event_time: unknown;
 }
 
-const COLUMNS = 'person_id, desired, lastpass, lifecycle, last_sequence, last_event_time';
+export const PERSON_COLUMNS = 'person_id, desired, lastpass, lifecycle, last_sequence, last_event_time';
 
-function recordOf(row: PersonRow): PersonRecord {
+export function recordOf(row: PersonRow): PersonRecord {
   return {
     personId: row.person_id,
     desired: JSON.parse(row.desired) as DesiredAccount,
@@ -34,12 +34,12 @@ export class SqlPersonRepository implements PersonRepository {
   }
 
   async get(personId: string): Promise<PersonRecord | undefined> {
-    const [row] = await this.#db.query<PersonRow>(`SELECT ${COLUMNS} FROM people WHERE person_id = $1`, [personId]);
+    const [row] = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE person_id = $1`, [personId]);
     return row === undefined ? undefined : recordOf(row);
   }
 
   async findByUsername(username: string): Promise<PersonRecord[]> {
-    const rows = await this.#db.query<PersonRow>(`SELECT ${COLUMNS} FROM people WHERE username = $1 ORDER BY person_id`, [
+    const rows = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE username = $1 ORDER BY person_id`, [
       username.toLowerCase(),
     ]);
     return rows.map(recordOf);

@@ -1,22 +1,11 @@
-import type { DesiredAccount, LastPassAccount } from '../core/account.ts';
 import type { LastPassCommand } from '../core/commands.ts';
-import type { Lifecycle } from '../core/lifecycle.ts';
 import type { PersonRecord, TransactionScope } from '../core/ports.ts';
 import type { DirectoryUser } from '../core/reconcile/directory.ts';
 import type { PersonPlans, ReconcileStore, UnfinishedCommand, UnfinishedStatus } from '../core/reconcile/reconcile-ports.ts';
 import { SqlLastPassSnapshotRepository } from './lastpass-snapshot.repository.ts';
+import { PERSON_COLUMNS, type PersonRow, recordOf } from './person.repository.ts';
 import { type SqlDatabase, type SqlExecutor, toNumber } from './sql-database.ts';
 import { scopeOf } from './sql-unit-of-work.ts';
-
-interface PersonRow {
-  [column: string]: unknown;
-  person_id: string;
-  desired: string;
-  lastpass: string | null;
-  lifecycle: string | null;
-  last_sequence: unknown;
-  last_event_time: unknown;
-}
 
 interface CommandRow {
   [column: string]: unknown;
@@ -27,22 +16,11 @@ interface CommandRow {
   not_before: unknown;
 }
 
-// The columns and JSON of SqlPersonRepository, so a person read for the diff and the same person
-// read again under lock compare equal exactly when nothing changed.
-const PERSON_COLUMNS = 'person_id, desired, lastpass, lifecycle, last_sequence, last_event_time';
+// The columns and JSON of SqlPersonRepository (shared, not copied), so a person read for the diff
+// and the same person read again under lock compare equal exactly when nothing changed.
 const COMMAND_COLUMNS = 'id, person_id, status, payload, not_before';
 const UNFINISHED = "('pending', 'in_flight', 'awaiting_approval', 'dead')";
 
-function personOf(row: PersonRow): PersonRecord {
-  return {
-    personId: row.person_id,
-    desired: JSON.parse(row.desired) as DesiredAccount,
-    lastpass: row.lastpass === null ? undefined : (JSON.parse(row.lastpass) as LastPassAccount),
-    lifecycle: row.lifecycle === null ? undefined : (JSON.parse(row.lifecycle) as Lifecycle),
-    lastSequence: row.last_sequence == null ? undefined : toNumber(row.last_sequence),
-    lastEventTime: row.last_event_time == null ? undefined : toNumber(row.last_event_time),
-  };
-}
 
 function commandOf(row: CommandRow): UnfinishedCommand {
   const command = JSON.parse(row.payload) as LastPassCommand;
@@ -62,7 +40,7 @@ export class SqlReconcileStore implements ReconcileStore {
       `SELECT ${COMMAND_COLUMNS} FROM outbox WHERE status IN ${UNFINISHED} ORDER BY person_id, seq`,
     );
     const people = await this.#db.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people ORDER BY person_id`);
-    return { people: people.map(personOf), unfinished: commands.map(commandOf) };
+    return { people: people.map(recordOf), unfinished: commands.map(commandOf) };
   }
 
   async saveSnapshot(users: readonly DirectoryUser[], takenAt: number): Promise<void> {
@@ -88,7 +66,7 @@ const forUpdate = (db: SqlExecutor): string => (db.dialect === 'postgres' ? ' FO
 
 async function lockedPerson(tx: SqlExecutor, personId: string): Promise<PersonRecord | undefined> {
   const [row] = await tx.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM people WHERE person_id = $1${forUpdate(tx)}`, [personId]);
-  return row === undefined ? undefined : personOf(row);
+  return row === undefined ? undefined : recordOf(row);
 }
 
 async function lockedCommands(tx: SqlExecutor, personId: string): Promise<UnfinishedCommand[]> {
