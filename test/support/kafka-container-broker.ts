@@ -3,9 +3,9 @@
 // (/etc/confluent/docker/run) and does not support apache/kafka, so this follows what
 // testcontainers-java's org.testcontainers.kafka.KafkaContainer does for that image: start the
 // container on a wait loop, then hand it a start script that advertises the mapped host port.
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
+import { kafkaClusterId } from './kafka-cluster-id.ts';
 import { KAFKA_VERSION } from './kafka-version.ts';
 import { waitForBroker } from './kafka-readiness.ts';
 
@@ -67,7 +67,7 @@ export async function startContainerBroker(version = KAFKA_VERSION): Promise<Con
     .withExposedPorts(CLIENT_PORT)
     .withEnvironment({
       // The image turns KAFKA_FOO_BAR into foo.bar in server.properties.
-      CLUSTER_ID: randomBytes(16).toString('base64url'),
+      CLUSTER_ID: kafkaClusterId(),
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
       KAFKA_CONTROLLER_QUORUM_VOTERS: `1@localhost:${CONTROLLER_PORT}`,

@@ -4,7 +4,6 @@
 // fresh temp directory per run, so nothing clashes with a developer's own Kafka.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { kafkaClusterId } from './kafka-cluster-id.ts';
 import { KAFKA_VERSION } from './kafka-version.ts';
 import { waitForBroker } from './kafka-readiness.ts';
 
@@ -233,7 +233,7 @@ async function startOnce(
         'kafka.tools.StorageTool',
         'format',
         '--cluster-id',
-        randomBytes(16).toString('base64url'),
+        kafkaClusterId(),
         '--config',
         propertiesFile,
       ],
