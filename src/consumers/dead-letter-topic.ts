@@ -25,6 +25,8 @@ export interface DeadLetterRecord {
   readonly value: Buffer | null;
   readonly headers: IHeaders | undefined;
   readonly reason: string;
+  /** When it was recorded in `dead_letters`: the same on every copy of it that is published. */
+  readonly deadLetteredAt: Date;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface DeadLetterRecord {
  * original), the original value bytes untouched (so it can be replayed once fixed), the original
  * headers (binary-mode CloudEvents keep their attributes there) plus lpprov's own.
  */
-export function deadLetterMessage(record: DeadLetterRecord, deadLetteredAt: Date): Message {
+export function deadLetterMessage(record: DeadLetterRecord): Message {
   return {
     key: record.key,
     value: record.value,
@@ -42,7 +44,7 @@ export function deadLetterMessage(record: DeadLetterRecord, deadLetteredAt: Date
       [DLQ_HEADERS.originalPartition]: String(record.partition),
       [DLQ_HEADERS.originalOffset]: record.offset,
       [DLQ_HEADERS.error]: record.reason,
-      [DLQ_HEADERS.deadLetteredAt]: deadLetteredAt.toISOString(),
+      [DLQ_HEADERS.deadLetteredAt]: record.deadLetteredAt.toISOString(),
     },
   };
 }
@@ -86,9 +88,8 @@ export class DeadLetterTopic {
   /** Resolves once every record is acknowledged; throws DeadLetterTopicError otherwise. */
   async publish(records: readonly DeadLetterRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const now = new Date();
     try {
-      await this.#producer.send({ topic: this.topic, acks: -1, messages: records.map((r) => deadLetterMessage(r, now)) });
+      await this.#producer.send({ topic: this.topic, acks: -1, messages: records.map((r) => deadLetterMessage(r)) });
     } catch (error) {
       const first = records[0];
       this.#logger.error(

@@ -8,8 +8,9 @@ import type { Logger } from '../observability/logger.ts';
 import { type DeadLetterRecord, DeadLetterTopic, deadLetterTopicFor } from './dead-letter-topic.ts';
 import { decodeHrMessage } from './decode-hr-message.ts';
 import { kafkaLogCreator } from './kafka-log-creator.ts';
-import { PendingDeadLetters } from './pending-dead-letters.ts';
+import { DeadLetterLedger } from './dead-letter-ledger.ts';
 import { RestartBudget } from './restart-budget.ts';
+import { withHeartbeats } from './with-heartbeats.ts';
 
 /** Knobs with production defaults; tests shorten them. */
 export interface HrKafkaConsumerTuning {
@@ -22,6 +23,8 @@ export interface HrKafkaConsumerTuning {
   readonly initialRetryTimeMs?: number;
   /** How long a fetch waits for data; stop() waits for the fetch in flight. */
   readonly maxWaitTimeInMs?: number;
+  /** How long the group waits for this member to rejoin a rebalance before dropping it. */
+  readonly rebalanceTimeoutMs?: number;
 }
 
 export interface HrKafkaConsumerDeps {
@@ -50,17 +53,19 @@ type DeadLettered = { readonly message: KafkaMessage; readonly input: Extract<Hr
  * Consumes HR events at least once: each fetched batch (in chunks of at most `chunkSize`) is
  * applied in one database transaction; invalid messages are dead-lettered in that transaction and
  * then published to `<topic>.dlq`; only then are the offsets resolved and committed. A failure to
- * apply (database busy or down) or to publish throws, so nothing is committed and kafkajs fetches
- * the batch again; an invalid message never throws, so it cannot loop.
+ * apply (database busy or down), to publish or to commit throws, so kafkajs fetches the batch
+ * again; the ledger keeps a redelivered dead letter from being recorded or published twice. An
+ * invalid message never throws, so it cannot loop.
  */
 export class HrKafkaConsumer {
   readonly #deps: HrKafkaConsumerDeps;
   readonly #logger: Logger;
   readonly #consumer: Consumer;
   readonly #deadLetterTopic: DeadLetterTopic;
-  readonly #pending = new PendingDeadLetters();
+  readonly #deadLetters = new DeadLetterLedger();
   readonly #restarts: RestartBudget;
   readonly #chunkSize: number;
+  readonly #heartbeatIntervalMs: number;
   #stopping = false;
   #fatal = false;
   #state: KafkaConsumerState = 'starting';
@@ -70,6 +75,9 @@ export class HrKafkaConsumer {
     const tuning = deps.tuning ?? {};
     this.#chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK_SIZE;
     this.#restarts = new RestartBudget(tuning.maxRestarts ?? DEFAULT_MAX_RESTARTS);
+    // A replica that dies holds its partitions until the session times out; heartbeats must
+    // come well within it (Kafka's guidance: a third or less).
+    this.#heartbeatIntervalMs = Math.min(3000, Math.floor(deps.config.sessionTimeoutMs / 5));
     this.#logger = deps.logger.child({ component: 'kafka-consumer', topic: deps.config.topic });
     const kafka = new Kafka({
       clientId: 'lpprov',
@@ -79,11 +87,10 @@ export class HrKafkaConsumer {
     });
     this.#consumer = kafka.consumer({
       groupId: deps.config.groupId,
-      // A replica that dies holds its partitions until the session times out; heartbeats must
-      // come well within it (Kafka's guidance: a third or less).
       sessionTimeout: deps.config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3000, Math.floor(deps.config.sessionTimeoutMs / 5)),
+      heartbeatInterval: this.#heartbeatIntervalMs,
       ...(tuning.maxWaitTimeInMs === undefined ? {} : { maxWaitTimeInMs: tuning.maxWaitTimeInMs }),
+      ...(tuning.rebalanceTimeoutMs === undefined ? {} : { rebalanceTimeout: tuning.rebalanceTimeoutMs }),
       retry: {
         ...(tuning.retries === undefined ? {} : { retries: tuning.retries }),
         ...(tuning.initialRetryTimeMs === undefined ? {} : { initialRetryTime: tuning.initialRetryTimeMs }),
@@ -169,31 +176,46 @@ export class HrKafkaConsumer {
       const chunk = batch.messages.slice(start, start + this.#chunkSize);
       const last = chunk.at(-1);
       if (last === undefined) return;
-      await this.#processChunk(batch.topic, batch.partition, chunk);
+      const deadLettered = await withHeartbeats(
+        () => payload.heartbeat(),
+        this.#heartbeatIntervalMs,
+        () => this.#processChunk(batch.topic, batch.partition, chunk),
+        (error) => this.#logger.info({ err: error, partition: batch.partition }, 'heartbeat refused while storing a chunk; kafkajs rejoins the group after it'),
+      );
       payload.resolveOffset(last.offset);
       // Commit after every chunk, not only at the end of the batch: a crash then redoes one chunk.
       await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      this.#deadLetters.settled(deadLettered);
       await payload.heartbeat();
       this.#restarts.reset();
     }
   }
 
-  /** Stores the chunk (one transaction), then publishes its invalid messages; throws if either fails. */
-  async #processChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+  /**
+   * Stores the chunk (one transaction), then publishes its invalid messages; throws if either
+   * fails. Returns the origins of the chunk's dead letters, to be settled once committed.
+   */
+  async #processChunk(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<string[]> {
     const decoded: Decoded[] = messages.map((message) => ({
       message,
       input: withCorrelationId(decodeHrMessage(message, `kafka:${topic}/${partition}/${message.offset}`)),
     }));
-    // A dead letter committed by an earlier attempt whose publish failed is not stored twice.
-    const toStore = decoded.filter((d) => !(d.input.kind === 'invalid' && this.#pending.has(d.input.origin)));
+    // A redelivered chunk (its publish or its commit failed) does not record a dead letter twice.
+    const toStore = decoded.filter((d) => d.input.kind !== 'invalid' || this.#deadLetters.needsRecording(d.input.origin));
     const results = await this.#store(partition, toStore);
     this.#logOutcomes(partition, toStore, results);
 
     const invalid = decoded.filter((d): d is DeadLettered => d.input.kind === 'invalid');
-    if (invalid.length === 0) return;
-    for (const { input } of invalid) this.#pending.add(input.origin);
-    await this.#deadLetterTopic.publish(invalid.map((d) => deadLetterRecord(topic, partition, d)));
-    for (const { input } of invalid) this.#pending.delete(input.origin);
+    if (invalid.length === 0) return [];
+    const recordedAt = new Date();
+    for (const { input } of invalid) this.#deadLetters.recorded(input.origin, recordedAt);
+    // Nor publish one the topic already acknowledged.
+    const unpublished = invalid.filter((d) => this.#deadLetters.needsPublishing(d.input.origin));
+    await this.#deadLetterTopic.publish(
+      unpublished.map((d) => deadLetterRecord(topic, partition, d, this.#deadLetters.deadLetteredAt(d.input.origin) ?? recordedAt)),
+    );
+    for (const { input } of unpublished) this.#deadLetters.published(input.origin);
+    return invalid.map((d) => d.input.origin);
   }
 
   async #store(partition: number, decoded: readonly Decoded[]): Promise<readonly HrInputResult[]> {
@@ -227,8 +249,9 @@ function withCorrelationId(input: HrInput): HrInput {
   return input.kind === 'event' ? { ...input, correlationId: randomUUID() } : input;
 }
 
-function deadLetterRecord(topic: string, partition: number, { message, input }: DeadLettered): DeadLetterRecord {
+function deadLetterRecord(topic: string, partition: number, { message, input }: DeadLettered, deadLetteredAt: Date): DeadLetterRecord {
   return {
+    deadLetteredAt,
     topic,
     partition,
     offset: message.offset,

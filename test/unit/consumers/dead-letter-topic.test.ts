@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { deadLetterMessage, deadLetterTopicFor } from '../../../src/consumers/dead-letter-topic.ts';
-import { PendingDeadLetters } from '../../../src/consumers/pending-dead-letters.ts';
+import { DeadLetterLedger } from '../../../src/consumers/dead-letter-ledger.ts';
 import { RestartBudget } from '../../../src/consumers/restart-budget.ts';
 
 describe('deadLetterMessage', () => {
@@ -16,8 +16,8 @@ describe('deadLetterMessage', () => {
         value,
         headers: { ce_specversion: '1.0', 'lpprov-error': 'stale header from a replay' },
         reason: 'the message value is not JSON',
+        deadLetteredAt: new Date('2026-03-01T10:00:00.000Z'),
       },
-      new Date('2026-03-01T10:00:00.000Z'),
     );
     expect(message.key).toEqual(Buffer.from('P-1'));
     expect(message.value).toBe(value);
@@ -36,17 +36,33 @@ describe('deadLetterMessage', () => {
   });
 });
 
-describe('PendingDeadLetters', () => {
-  it('remembers origins until they are published, within a capacity', () => {
-    const pending = new PendingDeadLetters(2);
-    pending.add('a');
-    pending.add('b');
-    expect(pending.has('a')).toBe(true);
-    pending.delete('a');
-    expect(pending.has('a')).toBe(false);
-    pending.add('c');
-    pending.add('d');
-    expect([pending.has('b'), pending.has('c'), pending.has('d'), pending.size]).toEqual([false, true, true, 2]);
+describe('DeadLetterLedger', () => {
+  it('remembers a dead letter from its recording, through its publish, until its offset is committed', () => {
+    const ledger = new DeadLetterLedger();
+    const at = new Date('2026-03-01T10:00:00.000Z');
+    expect([ledger.needsRecording('a'), ledger.needsPublishing('a')]).toEqual([true, true]);
+    ledger.recorded('a', at);
+    expect([ledger.needsRecording('a'), ledger.needsPublishing('a')]).toEqual([false, true]);
+    // A retry records nothing new and keeps the first time.
+    ledger.recorded('a', new Date('2026-03-01T11:00:00.000Z'));
+    expect(ledger.deadLetteredAt('a')).toEqual(at);
+    ledger.published('a');
+    expect([ledger.needsRecording('a'), ledger.needsPublishing('a')]).toEqual([false, false]);
+    ledger.settled(['a']);
+    expect([ledger.needsRecording('a'), ledger.needsPublishing('a'), ledger.size]).toEqual([true, true, 0]);
+  });
+
+  it('ignores a publish of something it never recorded', () => {
+    const ledger = new DeadLetterLedger();
+    ledger.published('a');
+    expect([ledger.needsPublishing('a'), ledger.size]).toEqual([true, 0]);
+  });
+
+  it('forgets the oldest beyond its capacity', () => {
+    const ledger = new DeadLetterLedger(2);
+    const at = new Date(0);
+    for (const origin of ['a', 'b', 'c']) ledger.recorded(origin, at);
+    expect([ledger.needsRecording('a'), ledger.needsRecording('b'), ledger.needsRecording('c'), ledger.size]).toEqual([true, false, false, 2]);
   });
 });
 
