@@ -194,7 +194,7 @@ describe.each(ENGINES)('outbox store contract on %s', (engine) => {
       const before = heard;
       await enqueue('lea', [{ kind: 'add_user', username: 'lea@x', groups: [] }]);
       if (engine === 'postgres') {
-        await waitFor(() => heard > before, { timeoutMs: 5000, description: 'a NOTIFY after the enqueue' });
+        await waitFor(() => heard > before, { description: 'a NOTIFY after the enqueue' });
       } else {
         expect(heard).toBe(before); // one process: the enqueuer wakes the dispatcher itself
       }

@@ -363,7 +363,6 @@ authority: { lifecycle: idp, groups: idp }
     expectScimError(await rig.scim.get(`/Users/${userId}`), 404);
 
     await waitFor(async () => (await rig.account(DANA.userName))?.deleted === true, {
-      timeoutMs: 10_000,
       description: `${DANA.userName} to be deleted at the end of the grace period`,
     });
     expect(effectLines(await rig.sentSince(hardDeleted))).toEqual([`deluser ${DANA.userName} 2`]);

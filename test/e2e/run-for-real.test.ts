@@ -106,7 +106,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
       ['simulator', '--port', '0', '--cid', CREDENTIALS.cid, '--provhash', CREDENTIALS.provhash, '--latency', '40-120'],
       {},
     );
-    await waitFor(() => /listening on (\S+)/.test(simulator.stdout), { timeoutMs: 20_000, description: 'the simulator to listen' });
+    await waitFor(() => /listening on (\S+)/.test(simulator.stdout), { description: 'the simulator to listen' });
     const endpoint = /listening on (\S+)/.exec(simulator.stdout)?.[1] ?? '';
     simulatorUrl = endpoint.replace(/\/enterpriseapi\.php$/, '');
     env = {
@@ -137,7 +137,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
 
   it('starts with a generated SCIM token shown once, and provisions through SCIM, the webhook and Kafka', async () => {
     lpprov = await startLpprovProcess(env);
-    await waitFor(() => lpprov?.process.stderr.includes('Health') === true, { timeoutMs: 5_000, description: 'the start banner' });
+    await waitFor(() => lpprov?.process.stderr.includes('Health') === true, { description: 'the start banner' });
     const banner = lpprov.process.stderr;
     const token = /SCIM token\s+(lpprov_scim_\S+)/.exec(banner)?.[1];
     expect(token, banner).toBeDefined();
@@ -156,7 +156,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
     await waitFor(async () => {
       const now = await users();
       return ['alice', 'bob', 'carol'].every((n) => now.has(email(n)));
-    }, { timeoutMs: 30_000, description: 'alice, bob and carol in LastPass' });
+    }, { description: 'alice, bob and carol in LastPass' });
 
     // A mover on Kafka, a leaver on the webhook, a deactivation from the IdP.
     await produce([{ ...hrEvent({ type: 'io.lpprov.hr.worker.moved.v1', personId: `RFR-${run}-carol`, email: email('carol'), department: 'Engineering', sequence: 2, time: '2026-01-06T08:00:00Z' }) }]);
@@ -174,7 +174,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
       const now = await users();
       const carol = now.get(email('carol'));
       return now.get(email('bob'))?.disabled === true && now.get(email('alice'))?.disabled === true && carol?.groups.includes('hr-eng') === true && !carol.groups.includes('hr-sales');
-    }, { timeoutMs: 30_000, description: 'the mover, the leaver and the IdP deactivation in LastPass' });
+    }, { description: 'the mover, the leaver and the IdP deactivation in LastPass' });
     const final = await users();
     expect(final.get(email('carol'))).toMatchObject({ disabled: false });
     expect([...(final.get(email('carol'))?.groups ?? [])].sort()).toEqual(['hr-all', 'hr-eng']);
@@ -214,7 +214,6 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
     })();
 
     await waitFor(async () => [...(await users()).keys()].filter((u) => expected.has(u)).length >= 8, {
-      timeoutMs: 30_000,
       description: 'the second run to be under way',
     });
     const before = [...(await users()).keys()].filter((u) => expected.has(u)).length;
@@ -234,7 +233,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
     );
     const second = await startLpprovProcess(env);
     lpprov = second;
-    await waitFor(() => second.process.stderr.includes('Health'), { timeoutMs: 5_000, description: 'the start banner' });
+    await waitFor(() => second.process.stderr.includes('Health'), { description: 'the start banner' });
     expect(second.process.stderr).not.toContain('lpprov_scim_');
     // The generated token survives the restart (its digest is in the database).
     expect((await scim(second.httpUrl, 'GET', '/Users?count=1')).status).toBe(200);
@@ -255,7 +254,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
     await waitFor(async () => {
       const [row] = await testDb.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM outbox WHERE status <> 'done'`);
       return toNumber(row?.n) === 0;
-    }, { timeoutMs: 30_000, description: 'every outbox command done' });
+    }, { description: 'every outbox command done' });
 
     // Offsets were committed: the consumer group has read the whole topic.
     const admin = kafkaClient('run-for-real-admin').admin();
@@ -265,7 +264,7 @@ describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
       await waitFor(async () => {
         const [committed] = await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID ?? '', topics: [topic] });
         return ends.every((end) => committed?.partitions.find((p) => p.partition === end.partition)?.offset === end.high);
-      }, { timeoutMs: 20_000, description: 'committed offsets at the end of the topic' });
+      }, { description: 'committed offsets at the end of the topic' });
     } finally {
       await admin.disconnect();
     }

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { hrEvent } from '../fixtures/hr-events.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.ts';
 import { createTestTopic, kafkaBrokers, kafkaClient, randomGroupId } from '../support/kafka.ts';
 import { type CapturedLogs, captureLogs } from '../support/log-capture.ts';
+import { type CliResult, runLpprov, runnerEnv } from '../support/lpprov-cli.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/lpprov.js', import.meta.url));
@@ -54,25 +54,9 @@ interface AuditJson {
   readonly entries: Entry[];
 }
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `node bin/lpprov.js …` as a real child process against the test database. */
 function lpprovCli(databaseUrl: string, args: readonly string[]): Promise<CliResult> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] =>
-        entry[1] !== undefined && !/^(LASTPASS_|DATABASE_URL|KAFKA_|SCIM_|HR_|POLICY_|LOG_LEVEL|PORT$)/.test(entry[0]),
-    ),
-  );
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...env, DATABASE_URL: databaseUrl }, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
-  });
+  return runLpprov(args, { ...runnerEnv(), DATABASE_URL: databaseUrl }, { script: BIN });
 }
 
 /**
@@ -151,7 +135,7 @@ describe.each(ENGINES)('lpprov audit on %s', (engine) => {
     const joined = await post(joiner, { 'x-request-id': requestId });
     expect(joined.status).toBe(202);
     expect(joined.headers.get('x-correlation-id')).toBe(requestId);
-    await waitFor(async () => (await statusOf(personId, 'add_user')) === 'done', { timeoutMs: 15_000, description: 'add_user done' });
+    await waitFor(async () => (await statusOf(personId, 'add_user')) === 'done', { description: 'add_user done' });
 
     // Mover through Kafka; its batchchangegrp fails once (the client's own retries included), then goes through.
     const faults = await fetch(`${simulator.url}/_simulator/faults`, {
@@ -164,14 +148,14 @@ describe.each(ENGINES)('lpprov audit on %s', (engine) => {
     await producer.connect();
     await producer.send({ topic, messages: [{ key: personId, value: JSON.stringify(mover) }] });
     await producer.disconnect();
-    await waitFor(async () => (await statusOf(personId, 'change_groups')) === 'done', { timeoutMs: 30_000, description: 'change_groups done' });
+    await waitFor(async () => (await statusOf(personId, 'change_groups')) === 'done', { description: 'change_groups done' });
 
     // Leaver through the webhook without a request id: lpprov makes one and says which.
     const left = await post(leaver);
     expect(left.status).toBe(202);
     const leaverCorrelation = left.headers.get('x-correlation-id') ?? '';
     expect(leaverCorrelation).toMatch(/^[0-9a-f-]{36}$/);
-    await waitFor(async () => (await statusOf(personId, 'disable_user')) === 'done', { timeoutMs: 15_000, description: 'disable_user done' });
+    await waitFor(async () => (await statusOf(personId, 'disable_user')) === 'done', { description: 'disable_user done' });
 
     // An operator withdraws the delete the leave scheduled for the end of the grace period.
     const [scheduled] = await testDb.db.query<{ id: unknown }>("SELECT id FROM outbox WHERE person_id = $1 AND kind = 'delete_user'", [personId]);
@@ -266,7 +250,7 @@ describe.each(ENGINES)('lpprov audit on %s', (engine) => {
     expect(created.status).toBe(201);
     expect(created.headers.get('x-correlation-id')).toBe(`okta-${engine}-77`);
     const { id } = (await created.json()) as { id: string };
-    await waitFor(async () => (await statusOf(`scim:${id}`, 'add_user')) === 'done', { timeoutMs: 15_000, description: 'SCIM add_user done' });
+    await waitFor(async () => (await statusOf(`scim:${id}`, 'add_user')) === 'done', { description: 'SCIM add_user done' });
 
     const trail = await audit(email);
     expect(trail.personIds).toEqual([`scim:${id}`]);

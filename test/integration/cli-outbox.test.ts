@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { userInfo } from 'node:os';
 
 import { describe, expect, it, type TestContext } from 'vitest';
 
@@ -22,43 +19,16 @@ import {
   type Engine,
   type TestDatabase,
 } from '../support/databases.ts';
+import { type CliResult, runLpprov, runnerEnv } from '../support/lpprov-cli.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 // Far ahead, so that the test's own claims (at the real time) never take it.
 const LATER = Date.parse('2099-01-05T10:30:00Z');
 const ME = userInfo().username;
-// Every run loads the whole command line; Node's compile cache more than halves that, keeping the file fast.
-const COMPILE_CACHE = join(tmpdir(), 'lpprov-cli-test-compile-cache');
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The runner's environment without lpprov settings, so that only what a test passes counts. */
-function baseEnv(): Record<string, string> {
-  const keep = Object.entries(process.env).filter(
-    (entry): entry is [string, string] =>
-      entry[1] !== undefined && !/^(LASTPASS_|DATABASE_URL|KAFKA_|SCIM_|HR_|POLICY_|LOG_LEVEL|PORT$)/.test(entry[0]),
-  );
-  return Object.fromEntries(keep);
-}
-
-/** Runs `node src/cli/main.ts …` as a real child process against `databaseUrl`. */
+/** Runs `lpprov …` as a real child process against `databaseUrl`. */
 function lpprov(databaseUrl: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { env: { ...baseEnv(), NODE_COMPILE_CACHE: COMPILE_CACHE, DATABASE_URL: databaseUrl, ...env }, timeout: 20_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runLpprov(args, { ...runnerEnv(), DATABASE_URL: databaseUrl, ...env });
 }
 
 /** A table's body rows, each as its cells: columns start where the rule's dashes do. */

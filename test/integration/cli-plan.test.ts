@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +18,9 @@ import { SqlUnitOfWork } from '../../src/db/sql-unit-of-work.ts';
 import { outboxStoreFor } from '../../src/outbox/open-outbox.ts';
 import { hrEvent } from '../fixtures/hr-events.ts';
 import { createPostgresDatabase, createSqliteFile, createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.ts';
+import { type CliResult, runLpprov, runnerEnv } from '../support/lpprov-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/lpprov.js', import.meta.url));
-// Every run loads the whole command line; Node's compile cache more than halves that.
-const COMPILE_CACHE = join(tmpdir(), 'lpprov-cli-test-compile-cache');
 const DAY = 24 * 60 * 60 * 1000;
 const AT = '2026-01-05T09:00:00.000Z';
 const NOW = Date.parse(AT);
@@ -55,21 +53,6 @@ const POLICY: Policy = parsePolicy({
 
 const TABLES = ['people', 'inbox', 'outbox', 'dead_letters', 'scim_users', 'scim_user_emails', 'scim_groups', 'scim_group_members'];
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The runner's environment without lpprov settings, so that only what a test passes counts. */
-function baseEnv(): Record<string, string> {
-  const keep = Object.entries(process.env).filter(
-    (entry): entry is [string, string] =>
-      entry[1] !== undefined && !/^(LASTPASS_|DATABASE_URL|KAFKA_|SCIM_|HR_|POLICY_|LOG_LEVEL|PORT$)/.test(entry[0]),
-  );
-  return Object.fromEntries(keep);
-}
-
 interface Workspace {
   readonly dir: string;
   readonly policyFile: string;
@@ -94,26 +77,12 @@ function workspace(ctx: Pick<TestContext, 'onTestFinished'>): Workspace {
 
 /** Runs `node bin/lpprov.js …` as a real child process. */
 function lpprov(databaseUrl: string, args: readonly string[], options: { policyFile?: string; stdin?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      {
-        env: {
-          ...baseEnv(),
-          NODE_COMPILE_CACHE: COMPILE_CACHE,
-          DATABASE_URL: databaseUrl,
-          ...(options.policyFile === undefined ? {} : { POLICY_FILE: options.policyFile }),
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end(options.stdin ?? '');
-  });
+  const env = {
+    ...runnerEnv(),
+    DATABASE_URL: databaseUrl,
+    ...(options.policyFile === undefined ? {} : { POLICY_FILE: options.policyFile }),
+  };
+  return runLpprov(args, env, { script: BIN, stdin: options.stdin ?? '' });
 }
 
 interface PlannedJson {

@@ -59,7 +59,7 @@ describe('three dispatchers on one PostgreSQL database', () => {
     const dispatchers = [LpprovProcess.start(env), LpprovProcess.start(env), LpprovProcess.start(env)];
     try {
       await waitFor(async () => (await outboxCounts(testDb.db)).done === 2000, {
-        timeoutMs: 120_000,
+        timeoutMs: 300_000,
         intervalMs: 200,
         description: 'every command to be done',
       });
@@ -87,5 +87,5 @@ describe('three dispatchers on one PostgreSQL database', () => {
     }
     expect(order.size).toBe(PEOPLE);
     for (const [username, cmds] of order) expect(cmds, username).toEqual(STEPS);
-  }, 180_000);
+  }, 600_000);
 });

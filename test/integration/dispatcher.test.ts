@@ -58,7 +58,7 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     const joiners = people('s', 8);
     for (const p of joiners) await h.enqueue(p, [{ kind: 'add_user', username: email(p), groups: [] }]);
     h.dispatcher.start();
-    await waitFor(async () => (await h.calls('batchadd')).length >= 1, { timeoutMs: 10_000, description: 'the first call' });
+    await waitFor(async () => (await h.calls('batchadd')).length >= 1, { description: 'the first call' });
     await h.dispatcher.stop();
 
     const counts = await h.admin.countByStatus();
@@ -108,7 +108,7 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     await h.faults({ nextFaults: [{ kind: 'http429', count: 6 }], retryAfterSeconds: 1 });
     for (const p of people('t', 20)) await h.enqueue(p, [{ kind: 'add_user', username: email(p), groups: [] }]);
     h.dispatcher.start();
-    expect(await h.settled(30_000)).toMatchObject({ done: 20, dead: 0 });
+    expect(await h.settled()).toMatchObject({ done: 20, dead: 0 });
 
     const calls = await h.calls();
     expect(calls.filter((c) => c.fault === 'http429').length).toBeGreaterThanOrEqual(1);
@@ -139,7 +139,7 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     await h.faults({ authBroken: true });
     for (const p of people('a', 5)) await h.enqueue(p, [{ kind: 'add_user', username: email(p), groups: [] }]);
     h.dispatcher.start();
-    await waitFor(() => h.logs.text().includes('lastpass_auth_failed'), { timeoutMs: 5000, description: 'the auth alert' });
+    await waitFor(() => h.logs.text().includes('lastpass_auth_failed'), { description: 'the auth alert' });
     // Paused: a few probes at most, no attempt burned, nothing dead.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const probes = (await h.calls('batchadd')).length;
@@ -150,7 +150,7 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
 
     await h.faults({ authBroken: false });
     expect(await h.settled()).toMatchObject({ done: 5, dead: 0 });
-    await waitFor(() => h.logs.text().includes('dispatch resumed'), { timeoutMs: 2000, description: 'the resume log line' });
+    await waitFor(() => h.logs.text().includes('dispatch resumed'), { description: 'the resume log line' });
     expect(await h.metrics.registry.getSingleMetricAsString('lpprov_dispatch_paused')).toMatch(/reason="auth"} 0/);
     expect(h.logs.text()).not.toContain('dispatch-test-provhash');
   });

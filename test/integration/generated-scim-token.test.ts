@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -10,9 +7,9 @@ import { startLpprov } from '../../src/main.ts';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.ts';
 import { captureLogs } from '../support/log-capture.ts';
+import { minimalEnv, runLpprov } from '../support/lpprov-cli.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const CREDENTIALS = { cid: '8771391', provhash: 'generated-token-test-provhash-0001' };
 
 /**
@@ -66,14 +63,13 @@ describe.each(ENGINES)('generated SCIM token on %s', (engine) => {
       expect(second.newScimToken).toBeUndefined();
       expect(await status(second.httpUrl, token)).toBe(200);
 
-      const rotated = await promisify(execFile)(process.execPath, [CLI, 'scim-token', 'rotate'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env() },
-      });
+      const rotated = await runLpprov(['scim-token', 'rotate'], { ...minimalEnv(), ...env() });
+      expect(rotated.code, rotated.stderr).toBe(0);
       const fresh = /new SCIM token \(shown only now\): (\S+)/.exec(rotated.stdout)?.[1] ?? '';
       expect(fresh).toMatch(/^lpprov_scim_/);
       expect(fresh).not.toBe(token);
       // The running lpprov picks the rotation up by itself.
-      await waitFor(async () => (await status(second.httpUrl, fresh)) === 200, { timeoutMs: 15_000, description: 'the rotated token to work' });
+      await waitFor(async () => (await status(second.httpUrl, fresh)) === 200, { description: 'the rotated token to work' });
       expect(await status(second.httpUrl, token)).toBe(401);
     } finally {
       await second.stop();

@@ -50,7 +50,7 @@ describe('Kafka test broker', () => {
     });
 
     const total = KEYS.length * MESSAGES_PER_KEY;
-    await waitFor(() => received.length >= total, { timeoutMs: 30_000, description: `${total} messages` });
+    await waitFor(() => received.length >= total, { description: `${total} messages` });
     expect(received).toHaveLength(total);
 
     const partitionsUsed = new Set<number>();

@@ -111,9 +111,9 @@ describe.each(ENGINES)('Kafka dead letters on %s', (engine) => {
           const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
           return offsets?.partitions[0]?.offset === String(baseOffset + 3n);
         },
-        { timeoutMs: 30_000, description: 'the group offset to move past the three messages' },
+        { description: 'the group offset to move past the three messages' },
       );
-      await waitFor(() => dlq.messages.length > 0, { timeoutMs: 10_000, description: 'the dead letter on the DLQ topic' });
+      await waitFor(() => dlq.messages.length > 0, { description: 'the dead letter on the DLQ topic' });
     } finally {
       await dlq.stop();
       await admin.disconnect();

@@ -125,7 +125,7 @@ describe('Kafka HR consumer failure handling', () => {
           return Promise.resolve();
         },
       });
-      await waitFor(() => letters.length >= end, { timeoutMs: 60_000, description: `the ${end} messages of the DLQ topic` });
+      await waitFor(() => letters.length >= end, { description: `the ${end} messages of the DLQ topic` });
     } finally {
       await reader.disconnect();
     }
@@ -148,7 +148,7 @@ describe('Kafka HR consumer failure handling', () => {
     expect(await committed(h.groupId, h.topic)).toBe('-1');
 
     await createDlq(h.topic);
-    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { timeoutMs: 60_000, description: 'the offsets to be committed' });
+    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { description: 'the offsets to be committed' });
 
     // First attempt: both stored in one transaction. Every retry: the event again (the inbox
     // answers duplicate), but not the dead letter, which is already committed.
@@ -179,7 +179,7 @@ describe('Kafka HR consumer failure handling', () => {
     const h = await start({ rebalanceTimeoutMs: 6_000 }, { store, sessionTimeoutMs: 6_000 });
     const event = hrEvent();
     await produce(h.topic, [JSON.stringify(event), 'not json']);
-    await waitFor(() => store.calls.length === 1, { timeoutMs: 60_000, description: 'the first transaction to start' });
+    await waitFor(() => store.calls.length === 1, { description: 'the first transaction to start' });
 
     // Another member joins while the chunk is being stored. lpprov's consumer cannot rejoin
     // before its transaction ends, so the group drops it and settles on the newcomer; the
@@ -196,13 +196,13 @@ describe('Kafka HR consumer failure handling', () => {
           const [group] = (await admin.describeGroups([h.groupId])).groups;
           return group?.state === 'Stable' && group.members.length === 1 && group.members[0]?.clientId === 'consumer-failures-newcomer';
         },
-        { timeoutMs: 60_000, description: 'the group to drop the busy member' },
+        { description: 'the group to drop the busy member' },
       );
     } finally {
       await newcomer.disconnect();
     }
     release();
-    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { timeoutMs: 60_000, description: 'the offsets to be committed' });
+    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { description: 'the offsets to be committed' });
 
     const [first, ...again] = store.summary();
     expect(first).toEqual([event.id, `kafka:${h.topic}/0/1`]);
@@ -222,7 +222,7 @@ describe('Kafka HR consumer failure handling', () => {
     const h = await start({}, { store, sessionTimeoutMs });
     const events = [hrEvent(), hrEvent()];
     await produce(h.topic, events.map((e) => JSON.stringify(e)));
-    await waitFor(() => store.calls.length === 1, { timeoutMs: 60_000, description: 'the first transaction to start' });
+    await waitFor(() => store.calls.length === 1, { description: 'the first transaction to start' });
     const member = async (): Promise<string | undefined> => (await admin.describeGroups([h.groupId])).groups[0]?.members[0]?.memberId;
     const before = await member();
     // Long enough for the broker to drop a member that sends no heartbeat twice over.
@@ -230,7 +230,7 @@ describe('Kafka HR consumer failure handling', () => {
     expect(await member()).toBe(before);
     release();
 
-    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { timeoutMs: 60_000, description: 'the offsets to be committed' });
+    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { description: 'the offsets to be committed' });
     expect(store.summary()).toEqual([events.map((e) => e.id)]);
     expect(h.logs.lines().filter((line) => /not aware of this member|rebalanc/i.test(String(line.msg)))).toEqual([]);
     expect(h.fatal).toEqual([]);
@@ -243,7 +243,7 @@ describe('Kafka HR consumer failure handling', () => {
     const events = [hrEvent(), hrEvent()];
     await produce(h.topic, events.map((e) => JSON.stringify(e)));
 
-    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { timeoutMs: 20_000, description: 'the offsets to be committed' });
+    await waitFor(async () => (await committed(h.groupId, h.topic)) === '2', { description: 'the offsets to be committed' });
     const ids = events.map((e) => e.id);
     // The first attempt may have fetched only part of the batch; every attempt starts at the first event.
     expect(h.store.summary().every((call) => call[0] === ids[0])).toBe(true);
@@ -258,7 +258,7 @@ describe('Kafka HR consumer failure handling', () => {
     const h = await start({ retries: 0, maxRestarts: 2 }, { store });
     await produce(h.topic, [JSON.stringify(hrEvent())]);
 
-    await waitFor(() => h.fatal.length > 0, { timeoutMs: 30_000, description: 'onFatal' });
+    await waitFor(() => h.fatal.length > 0, { description: 'onFatal' });
     // Two restarts, so three attempts; then nothing more.
     expect(h.store.calls).toHaveLength(3);
     expect(h.fatal).toHaveLength(1);
@@ -271,7 +271,7 @@ describe('Kafka HR consumer failure handling', () => {
     const events = Array.from({ length: 5 }, () => hrEvent());
     await produce(h.topic, events.map((e) => JSON.stringify(e)));
 
-    await waitFor(async () => (await committed(h.groupId, h.topic)) === '5', { timeoutMs: 20_000, description: 'the offsets to be committed' });
+    await waitFor(async () => (await committed(h.groupId, h.topic)) === '5', { description: 'the offsets to be committed' });
     expect(h.store.calls.every((call) => call.length <= 2)).toBe(true);
     expect(h.store.summary().flat()).toEqual(events.map((e) => e.id));
   });
@@ -279,7 +279,7 @@ describe('Kafka HR consumer failure handling', () => {
   it('stops cleanly: the processed offsets are committed and the group is left at once', async () => {
     const h = await start({});
     await produce(h.topic, [JSON.stringify(hrEvent())]);
-    await waitFor(() => h.store.calls.length > 0, { timeoutMs: 20_000, description: 'the event to be processed' });
+    await waitFor(() => h.store.calls.length > 0, { description: 'the event to be processed' });
 
     await h.consumer.stop();
     running = undefined;

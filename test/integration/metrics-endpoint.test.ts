@@ -102,7 +102,7 @@ describe.each(ENGINES)('/metrics on %s', (engine) => {
             valueOf(families, 'lpprov_outbox_queue_depth') === 0
           );
         },
-        { timeoutMs: 30_000, description: `${adds} joiners added and ${disables} leavers disabled` },
+        { description: `${adds} joiners added and ${disables} leavers disabled` },
       );
       return families;
     };

@@ -94,7 +94,6 @@ describe('/readyz', () => {
     expect(answer.status).toBe(202);
 
     await waitFor(async () => (await readyz(lpprov)).body.checks['lastpass']?.status === 'refused', {
-      timeoutMs: 20_000,
       description: 'the refused credentials to show in /readyz',
     });
     const refused = await readyz(lpprov);
@@ -150,7 +149,7 @@ describe('HrKafkaConsumer readiness', () => {
     await producer.send({ topic, messages: [{ key: 'P-1', value: JSON.stringify(hrEvent()) }] });
     await producer.disconnect();
 
-    await waitFor(() => fatal.length > 0, { timeoutMs: 30_000, description: 'the consumer to give up' });
+    await waitFor(() => fatal.length > 0, { description: 'the consumer to give up' });
     expect(consumer.readiness()).toEqual({ ready: false, state: 'failed' });
   });
 });

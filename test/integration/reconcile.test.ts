@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,13 +19,11 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/index
 import { hrEvent, type EventOverrides } from '../fixtures/hr-events.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/databases.ts';
 import { captureLogs, type CapturedLogs } from '../support/log-capture.ts';
+import { type CliResult, minimalEnv, runLpprov } from '../support/lpprov-cli.ts';
 import { simulatorCalls } from '../support/simulator-calls.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const CREDENTIALS = { cid: '8771312', provhash: 'reconcile-test-provisioning-hash-5d1e' };
-// Every run loads the whole command line; Node's compile cache more than halves that.
-const COMPILE_CACHE = join(tmpdir(), 'lpprov-cli-test-compile-cache');
 
 const POLICY = {
   managed_groups: { prefix: 'hr-' },
@@ -40,12 +36,6 @@ const POLICY = {
 };
 
 const email = (name: string): string => `${name}@acme.example`;
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface JsonReport {
   runId: string;
@@ -88,17 +78,7 @@ describe.each(ENGINES)('lpprov reconcile on %s', (engine) => {
   });
 
   const cli = (args: readonly string[], extra: Record<string, string> = env()): Promise<CliResult> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [MAIN, ...args],
-        { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, ...extra }, timeout: 30_000 },
-        (error, stdout, stderr) => {
-          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    runLpprov(args, { ...minimalEnv(), ...extra });
 
   const apply = async (overrides: EventOverrides): Promise<void> => {
     const parsed = parseHrEvent(hrEvent(overrides));
@@ -144,7 +124,7 @@ describe.each(ENGINES)('lpprov reconcile on %s', (engine) => {
           );
           return Number(row?.n) === 0;
         },
-        { timeoutMs: 20_000, intervalMs: 50, description: 'the outbox to drain' },
+        { intervalMs: 50, description: 'the outbox to drain' },
       );
     } finally {
       await running.stop();
@@ -381,7 +361,7 @@ describe.each(ENGINES)('RECONCILE_INTERVAL on %s', (engine) => {
       const user = await tick();
       return user?.disabled === false && [...user.groups].sort().join() === 'hr-all,hr-eng';
     };
-    await waitFor(asPlanned, { timeoutMs: 20_000, description: 'the joiner to be invited' });
+    await waitFor(asPlanned, { description: 'the joiner to be invited' });
 
     // Someone changes the account behind lpprov's back: disabled, out of a managed group, into another.
     await fetch(`${simulator.url}/_simulator/users/update`, {
@@ -395,7 +375,7 @@ describe.each(ENGINES)('RECONCILE_INTERVAL on %s', (engine) => {
       body: JSON.stringify({ ...CREDENTIALS, cmd: 'batchchangegrp', data: [{ username: email('tick'), add: ['hr-rogue'], del: ['hr-eng'] }] }),
     });
     expect(await asPlanned()).toBe(false);
-    await waitFor(asPlanned, { timeoutMs: 20_000, description: 'the interval to correct the account' });
+    await waitFor(asPlanned, { description: 'the interval to correct the account' });
 
     // A run may fall between the two changes, so the corrections may come from one run or two.
     const runs = () => logs.lines().filter((line) => line.msg === 'reconciliation finished');
@@ -407,7 +387,7 @@ describe.each(ENGINES)('RECONCILE_INTERVAL on %s', (engine) => {
     expect(warned.sort()).toEqual([`reconciliation: active_but_disabled ${email('tick')}`, `reconciliation: group_drift ${email('tick')}`]);
     // A later run finds the account as planned.
     const seen = runs().length;
-    await waitFor(() => runs().slice(seen).some((run) => run.drift === 0), { timeoutMs: 10_000, description: 'a run without drift' });
+    await waitFor(() => runs().slice(seen).some((run) => run.drift === 0), { description: 'a run without drift' });
   });
 
   it('takes turns through the database: one lease at a time, runs an interval apart', async () => {

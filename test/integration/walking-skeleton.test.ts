@@ -60,7 +60,6 @@ describe.each(ENGINES)('walking skeleton on %s', (engine) => {
     await producer.disconnect();
 
     await waitFor(async () => (await listedUsernames(simulator.endpoint, CREDENTIALS)).includes('sam.lee@acme.example'), {
-      timeoutMs: 30_000,
       description: 'the simulator to list sam.lee@acme.example',
     });
 
@@ -83,7 +82,7 @@ describe.each(ENGINES)('walking skeleton on %s', (engine) => {
           const partition = offsets?.partitions.find((p) => p.partition === sent?.partition);
           return partition?.offset === String(Number(sent?.baseOffset) + 1);
         },
-        { timeoutMs: 15_000, description: 'the consumer group offset to be committed' },
+        { description: 'the consumer group offset to be committed' },
       );
     } finally {
       await admin.disconnect();

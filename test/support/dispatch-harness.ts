@@ -135,7 +135,7 @@ export class DispatchHarness {
    * Waits until nothing is in flight and nothing pending could still run: what is left pending
    * waits behind a dead or parked command of the same person.
    */
-  async settled(timeoutMs = 20_000): Promise<Record<string, number>> {
+  async settled(timeoutMs = 60_000): Promise<Record<string, number>> {
     await waitFor(
       async () => {
         const [row] = await this.testDb.db.query<{ n: unknown }>(

@@ -49,7 +49,7 @@ export async function createTestTopic(partitions = 3): Promise<string> {
         const found = metadata?.topics.find((t) => t.name === topic)?.partitions ?? [];
         return found.length === partitions && found.every((p) => p.leader >= 0);
       },
-      { timeoutMs: 30_000, description: `metadata of topic ${topic}` },
+      { description: `metadata of topic ${topic}` },
     );
   } finally {
     await admin.disconnect();

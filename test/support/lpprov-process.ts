@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { LPPROV_MAIN, minimalEnv, spawnNode } from './lpprov-cli.ts';
 
 /** `lpprov <args>` as a real child process, with its output kept for assertions. */
 export class LpprovProcess {
@@ -12,13 +11,9 @@ export class LpprovProcess {
   #stderr = '';
 
   constructor(args: readonly string[], env: Readonly<Record<string, string>>, options: { readonly cwd?: string } = {}) {
-    this.child = spawn(process.execPath, [CLI, ...args], {
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      // Only what the test gives, plus PATH/HOME: the developer's own LASTPASS_* or DATABASE_URL
-      // must not leak into the process under test.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Only what the test gives, plus PATH/HOME: the developer's own LASTPASS_* or DATABASE_URL
+    // must not leak into the process under test.
+    this.child = spawnNode(LPPROV_MAIN, args, { ...minimalEnv(), ...env }, options);
     this.child.stdout?.on('data', (chunk: Buffer) => {
       this.#stdout += chunk.toString();
     });

@@ -11,7 +11,7 @@ export interface StartedLpprovProcess {
  * `lpprov start` as a child process (PORT=0 picks a free port), waiting for the "lpprov started"
  * log line that names the listener. Fails with the process's output when it exits or never says so.
  */
-export async function startLpprovProcess(env: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<StartedLpprovProcess> {
+export async function startLpprovProcess(env: Readonly<Record<string, string>>, timeoutMs = 120_000): Promise<StartedLpprovProcess> {
   const process = LpprovProcess.start({ LOG_LEVEL: 'info', ...env });
   let exited = false;
   void process.exited.then(() => {

@@ -120,7 +120,7 @@ export class ScimRig {
    * commit that wrote the commands, so once the outbox has no due pending or in-flight row, every
    * command the requests so far caused has reached the simulator.
    */
-  async settle(timeoutMs = 15_000): Promise<void> {
+  async settle(timeoutMs = 60_000): Promise<void> {
     try {
       await waitFor(
         async () => {

@@ -7,10 +7,14 @@ export interface WaitForOptions {
   description?: string;
 }
 
-/** Polls until the predicate holds; throws after timeoutMs. */
+/**
+ * Polls until the predicate holds; throws after timeoutMs. The default is generous on purpose:
+ * a loaded machine makes everything slower, a passing test never waits for the limit, and a
+ * shorter limit only turns slowness into failures.
+ */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
-  { timeoutMs = 10_000, intervalMs = 100, description = 'condition' }: WaitForOptions = {},
+  { timeoutMs = 60_000, intervalMs = 100, description = 'condition' }: WaitForOptions = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

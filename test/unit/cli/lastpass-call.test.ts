@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { runCli, startSim } from './support/lastpass-cli.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS } from '../../support/lpprov-cli.ts';
 
-describe('lpprov lastpass call', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass call', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('sends a command with --data and prints the parsed answer as JSON', async (ctx) => {
     const h = await startSim(ctx);
     await h.control('/users', { users: [{ username: 'alice@x.io', fullname: 'Alice' }, { username: 'bob@x.io' }] });

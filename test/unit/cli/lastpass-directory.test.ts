@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { runCli, startSim, tableRows, type Sim } from './support/lastpass-cli.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS } from '../../support/lpprov-cli.ts';
 
 async function seedDirectory(h: Sim): Promise<void> {
   await h.control('/users', {
@@ -23,7 +24,7 @@ interface JsonUser {
   multifactor: string | null;
 }
 
-describe('lpprov lastpass users', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass users', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('lists every user as a table with status, admin, groups, last login (US/Eastern) and MFA', async (ctx) => {
     const h = await startSim(ctx);
     await seedDirectory(h);
@@ -81,7 +82,7 @@ describe('lpprov lastpass users', { concurrent: true, timeout: 20_000 }, () => {
   });
 });
 
-describe('lpprov lastpass groups', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass groups', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('lists each group with its member count, and the members with --json', async (ctx) => {
     const h = await startSim(ctx);
     await seedDirectory(h);
@@ -100,7 +101,7 @@ describe('lpprov lastpass groups', { concurrent: true, timeout: 20_000 }, () => 
   });
 });
 
-describe('lpprov lastpass shared-folders', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass shared-folders', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   async function seedFolders(h: Sim): Promise<void> {
     await seedDirectory(h);
     await h.control('/shared-folders', {

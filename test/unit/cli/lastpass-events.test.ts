@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 import { eventually, Output, runCli, startSim, tableRows, type Sim } from './support/lastpass-cli.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS } from '../../support/lpprov-cli.ts';
 
 interface JsonEvent {
   time: string;
@@ -25,7 +26,7 @@ async function seedEvents(h: Sim): Promise<void> {
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
 
-describe('lpprov lastpass events', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass events', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('prints the events of a window oldest first, with times in US/Eastern', async (ctx) => {
     const h = await startSim(ctx);
     await seedEvents(h);
@@ -90,7 +91,7 @@ describe('lpprov lastpass events', { concurrent: true, timeout: 20_000 }, () => 
   });
 });
 
-describe('lpprov lastpass events --follow', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass events --follow', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('prints the window, then each new event once, one JSON object per line, and exits 0 on SIGTERM', async (ctx) => {
     const h = await startSim(ctx);
     await h.control('/events', { events: [{ username: 'first@x.io', action: 'Login' }] });

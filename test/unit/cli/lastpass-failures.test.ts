@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { PROVHASH, runCli, startSim } from './support/lastpass-cli.ts';
+import { CHILD_PROCESS_TEST_TIMEOUT_MS } from '../../support/lpprov-cli.ts';
 
-describe('lpprov lastpass: configuration and failures', { concurrent: true, timeout: 20_000 }, () => {
+describe('lpprov lastpass: configuration and failures', { concurrent: true, timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('exits 3 on a wrong provisioning hash and prints neither hash, even with --verbose', async (ctx) => {
     const h = await startSim(ctx);
     const wrong = 'wrong-provhash-0b7c44e2d1';

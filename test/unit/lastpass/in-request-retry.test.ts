@@ -55,7 +55,8 @@ describe('in-request retries', () => {
     const error: unknown = await client.updateUser({ username: 'a@example.com', fullname: 'A' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LastPassTransientError);
     expect((error as LastPassTransientError).retryAfterMs).toBe(2000);
-    expect(performance.now() - started).toBeLessThan(500);
+    // It gave up at once instead of waiting the 2 s it was asked to.
+    expect(performance.now() - started).toBeLessThan(2000);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -1,9 +1,11 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
+
+import { CHILD_PROCESS_TEST_TIMEOUT_MS, runnerEnv, spawnNode } from '../../support/lpprov-cli.ts';
 
 const SCRIPT = fileURLToPath(new URL('./support/run-simulator-command.ts', import.meta.url));
 
@@ -15,11 +17,8 @@ afterEach(() => {
 });
 
 function run(args: string[], env: Record<string, string> = {}): Child {
-  const { LPPROV_SIMULATOR_PROVHASH: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [SCRIPT, 'simulator', ...args], {
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { LPPROV_SIMULATOR_PROVHASH: _ignored, ...inherited } = runnerEnv();
+  const child = spawnNode(SCRIPT, ['simulator', ...args], { ...inherited, ...env }) as Child;
   children.push(child);
   return child;
 }
@@ -45,7 +44,7 @@ async function authorized(endpoint: string, provhash: string): Promise<boolean> 
   return !(await res.text()).includes('Authorization Error');
 }
 
-describe('lpprov simulator', () => {
+describe('lpprov simulator', { timeout: CHILD_PROCESS_TEST_TIMEOUT_MS }, () => {
   it('prints where it listens (never the hash) and exits 0 on SIGTERM', async () => {
     const child = run(['--port', '0', '--cid', '1', '--provhash', 'cli-secret-hash', '--latency', '1-3', '--fault', 'slow=0']);
     const line = await firstLine(child);

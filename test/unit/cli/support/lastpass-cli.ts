@@ -1,16 +1,15 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 
 import type { TestContext } from 'vitest';
 
 import { startSimulator, type RunningSimulator } from '../../../../src/simulator/index.ts';
+import { type CliResult, LPPROV_MAIN, runLpprov, runnerEnv, spawnNode } from '../../../support/lpprov-cli.ts';
+
+export type { CliResult } from '../../../support/lpprov-cli.ts';
 
 export const CID = '8771312';
 export const PROVHASH = 'cli-test-provhash-5e1d9a07';
-
-const MAIN = fileURLToPath(new URL('../../../../src/cli/main.ts', import.meta.url));
 
 export type Child = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -66,38 +65,14 @@ export async function startSim(ctx: TestCleanup): Promise<Sim> {
   };
 }
 
-/** The test runner's environment without any lpprov setting, so that only what a test gives counts. */
-function baseEnv(): Record<string, string> {
-  const keep = Object.entries(process.env).filter(
-    (entry): entry is [string, string] =>
-      entry[1] !== undefined && !/^(LASTPASS_|DATABASE_URL|KAFKA_|SCIM_|HR_|POLICY_|LOG_LEVEL|PORT$)/.test(entry[0]),
-  );
-  return Object.fromEntries(keep);
-}
-
-/** Starts `node src/cli/main.ts lastpass …` as a real child process (the caller ends it). */
+/** Starts `lpprov lastpass …` as a real child process (the caller ends it). */
 export function spawnCli(args: readonly string[], env: Record<string, string>): Child {
-  return spawn(process.execPath, [MAIN, 'lastpass', ...args], {
-    env: { ...baseEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnNode(LPPROV_MAIN, ['lastpass', ...args], { ...runnerEnv(), ...env }) as Child;
 }
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI to its end; the lastpass commands without --follow always end by themselves. */
-export async function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawnCli(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (stderr += String(chunk)));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+/** Runs `lpprov lastpass …` to its end; the lastpass commands without --follow always end by themselves. */
+export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  return runLpprov(['lastpass', ...args], { ...runnerEnv(), ...env });
 }
 
 /** Collects a running child's output and lets a test wait for text to appear in it. */
@@ -121,7 +96,7 @@ export class Output {
   }
 
   /** Resolves once `predicate` holds; rejects after `timeoutMs` with what was seen. */
-  async until(predicate: (out: this) => boolean, timeoutMs = 10_000): Promise<void> {
+  async until(predicate: (out: this) => boolean, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this)) {
       const left = deadline - Date.now();
@@ -155,7 +130,7 @@ export function tableRows(stdout: string): string[][] {
 }
 
 /** Resolves once `check` holds, polling every 20 ms; rejects after `timeoutMs`. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
