@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ interface SimUserView {
  * that nothing acknowledged was lost and nothing reached LastPass twice.
  */
 describe.each(ENGINES)('lpprov run for real on %s', (engine) => {
-  const run = Math.random().toString(36).slice(2, 8);
+  const run = randomUUID().slice(0, 8);
   const email = (name: string): string => `rfr-${run}-${name}@acme.example`;
   let dir: string;
   let testDb: TestDatabase;
