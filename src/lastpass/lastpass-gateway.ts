@@ -11,7 +11,8 @@ import {
 import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
 import type { Secret } from '../core/secret.ts';
 
-import type { BatchItem, BatchResult } from './batch-results.ts';
+import { type BatchItem, type BatchResult, namesUser } from './batch-results.ts';
+import { sameUsername } from './coerce.ts';
 import { checkEffects, type EffectQuestion } from './effect-check.ts';
 import { LastPassRejectedError } from './errors.ts';
 import type { LastPassClient } from './lastpass.client.ts';
@@ -29,7 +30,9 @@ type SingleCommand = Exclude<LastPassCommand, BatchCommand>;
  * does not exist at all. So for every unchanged (or unreported) user the gateway looks the user
  * up with `getuserdata`: present and in the wanted state → done; absent, or present in the other
  * state → failed with the reason. A refused deluser gets the same check, so a retried delete of a
- * user who is already gone is done rather than dead-lettered.
+ * user who is already gone is done rather than dead-lettered, and so does a `batchadd` refused
+ * because the user already exists (the retry after a lost answer): done once the account is there
+ * with the planned groups.
  */
 export interface GatewayOptions {
   /**
@@ -88,9 +91,40 @@ export class LastPassGatewayAdapter implements LastPassGateway {
       // One bad entry can make LastPass refuse the whole call; send each alone to find it, so the
       // others are not dead-lettered with it.
       if (error instanceof LastPassRejectedError && batch.length > 1) return this.#executeEachAlone(batch);
+      const only = batch[0];
+      if (only?.kind === 'add_user' && error instanceof LastPassRejectedError && saysAlreadyExists([error.message, ...error.errors].join('\n'), only.username)) {
+        return [await this.#existingAccount(only, outcomeOfError(error))];
+      }
       return batch.map(() => outcomeOfError(error));
     }
     return this.#resolveItems(batch, result);
+  }
+
+  /**
+   * LastPass refused an invitation because the user exists: typically the answer to an earlier
+   * `batchadd` was lost and this is the retry. The account is as planned once it is there (listed
+   * or invited) with the planned groups, so the groups it lacks are added and the command is done;
+   * an account that is not there after all keeps the refusal.
+   */
+  async #existingAccount(command: AddUserCommand, refusal: CommandOutcome): Promise<CommandOutcome> {
+    try {
+      const data = await this.#client.getUserData({ username: command.username });
+      const user = data.users.find((candidate) => sameUsername(candidate.username, command.username));
+      const invited = data.invited.some((email) => sameUsername(email, command.username));
+      if (user === undefined && !invited) return refusal;
+      const missing = user === undefined ? [] : command.groups.filter((group) => !user.groups.includes(group));
+      if (missing.length > 0) {
+        const added = await this.#client.changeGroups([{ username: command.username, add: missing, del: [] }]);
+        if (!added.complete) {
+          const item = added.items[0];
+          return { status: 'failed', reason: `the user exists, but adding the planned groups failed: ${item?.message ?? added.status}` };
+        }
+      }
+      const groups = missing.length === 0 ? '' : `; added the missing groups ${missing.join(', ')}`;
+      return { status: 'done', detail: `already in LastPass (an earlier answer was probably lost)${groups}` };
+    } catch (error) {
+      return outcomeOfError(error);
+    }
   }
 
   async #executeEachAlone(batch: readonly BatchCommand[]): Promise<CommandOutcome[]> {
@@ -133,8 +167,14 @@ export class LastPassGatewayAdapter implements LastPassGateway {
   async #resolveItems(batch: readonly BatchCommand[], result: BatchResult): Promise<CommandOutcome[]> {
     const outcomes: (CommandOutcome | undefined)[] = [];
     const questions: { index: number; question: EffectQuestion }[] = [];
+    const existing: { index: number; command: AddUserCommand; refusal: CommandOutcome }[] = [];
     batch.forEach((command, index) => {
       const item = result.items[index];
+      if (command.kind === 'add_user' && item?.result === 'failed' && saysAlreadyExists(item.message ?? '', command.username)) {
+        existing.push({ index, command, refusal: itemOutcome(item, result) });
+        outcomes.push(undefined);
+        return;
+      }
       const question = item === undefined ? undefined : questionFor(command, item);
       if (question !== undefined) questions.push({ index, question });
       outcomes.push(question === undefined ? itemOutcome(item, result) : undefined);
@@ -146,6 +186,7 @@ export class LastPassGatewayAdapter implements LastPassGateway {
     questions.forEach((entry, position) => {
       outcomes[entry.index] = answers[position];
     });
+    for (const entry of existing) outcomes[entry.index] = await this.#existingAccount(entry.command, entry.refusal);
     return outcomes.map((outcome) => outcome ?? { status: 'failed', reason: 'LastPass did not report this user' });
   }
 
@@ -220,6 +261,11 @@ function itemOutcome(item: BatchItem | undefined, result: BatchResult): CommandO
     case undefined:
       return { status: 'failed', reason: 'LastPass did not report this user' };
   }
+}
+
+/** LastPass's refusal of a `batchadd` entry for a user it already has. */
+function saysAlreadyExists(text: string, username: string): boolean {
+  return /already (exists|a member|in use|registered)/i.test(text) && (namesUser(text, username) || !/@/.test(text));
 }
 
 function deleteQuestion(command: DeleteUserCommand, refusal: string): EffectQuestion {

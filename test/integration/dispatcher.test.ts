@@ -80,6 +80,24 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     expect(adds.sort()).toEqual(joiners.map(email).sort());
   });
 
+  it('counts an invitation LastPass applied but whose answer was lost as done when the retry hears "already exists"', async () => {
+    const h = (harness = await DispatchHarness.start(engine));
+    await h.behaviour({ batchaddExisting: 'error' });
+    await h.faults({ nextFaults: [{ kind: 'dropAfterApply', count: 1, cmd: 'batchadd' }] });
+    await h.enqueue('lost', [
+      { kind: 'add_user', username: email('lost'), groups: ['hr-all'] },
+      { kind: 'change_groups', username: email('lost'), add: ['hr-eng'], del: [] },
+    ]);
+    h.dispatcher.start();
+    expect(await h.settled()).toMatchObject({ done: 2, dead: 0 });
+    const adds = await h.calls('batchadd');
+    expect(adds.map((call) => call.fault ?? call.outcome)).toEqual(['dropAfterApply', expect.stringMatching(/fail|rejected|error/)]);
+    const [entry] = await h.admin.list({ kind: 'add_user' });
+    expect(entry?.status).toBe('done');
+    const user = (await h.simState()).users.find((u) => u.username === email('lost'));
+    expect(user?.groups?.sort()).toEqual(['hr-all', 'hr-eng']);
+  });
+
   it('resolves a partial batch answer per person', async () => {
     const h = (harness = await DispatchHarness.start(engine));
     await h.seedUsers([{ username: email('known1') }, { username: email('known2') }]);

@@ -108,6 +108,15 @@ export class DispatchHarness {
     if (!response.ok) throw new Error(`simulator refused the faults: ${await response.text()}`);
   }
 
+  async behaviour(settings: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${this.simulator.url}/_simulator/behaviour`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(settings),
+    });
+    if (!response.ok) throw new Error(`simulator refused the behaviour: ${await response.text()}`);
+  }
+
   async seedUsers(users: readonly Record<string, unknown>[]): Promise<void> {
     const response = await fetch(`${this.simulator.url}/_simulator/users`, {
       method: 'POST',

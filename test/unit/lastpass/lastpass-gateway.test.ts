@@ -162,6 +162,71 @@ describe('batchable kinds: one call for the whole array', () => {
     expect(server.requests.map((request) => (request.body['data'] as unknown[]).length)).toEqual([2, 1, 1]);
   });
 
+  describe('batchadd refused because the user already exists (the answer to an earlier try was lost)', () => {
+    const refuseExisting = (existing: string[]): Answer => (request) => {
+      const users = request.body['data'] as { username: string }[];
+      const errors = users.filter((user) => existing.includes(user.username)).map((user) => `${user.username} already exists`);
+      return { body: errors.length === 0 ? { status: 'OK' } : { status: 'FAIL', errors } };
+    };
+    const userWithGroups = (username: string, groups: string[]): Answer => (request) => {
+      const data = request.body['data'] as { username?: string };
+      if (data.username !== username) return { body: { total: 0, count: 0, Users: [] } };
+      return { body: { total: 1, count: 1, Users: { '7': { username, disabled: false, groups } } } };
+    };
+
+    it('is done when LastPass has the account with the planned groups', async () => {
+      answerByCommand({ batchadd: refuseExisting(['a@x.com']), getuserdata: userWithGroups('a@x.com', ['hr-all']) });
+      const outcomes = await gateway.execute([{ kind: 'add_user', username: 'a@x.com', groups: ['hr-all'] }]);
+      expect(outcomes).toEqual([{ status: 'done', detail: 'already in LastPass (an earlier answer was probably lost)' }]);
+      expect(cmds()).toEqual(['batchadd', 'getuserdata']);
+    });
+
+    it('adds the planned groups the existing account lacks, then is done', async () => {
+      answerByCommand({ batchadd: refuseExisting(['a@x.com']), getuserdata: userWithGroups('a@x.com', ['hr-all']) });
+      const outcomes = await gateway.execute([{ kind: 'add_user', username: 'a@x.com', groups: ['hr-all', 'hr-eng'] }]);
+      expect(outcomes).toEqual([{ status: 'done', detail: 'already in LastPass (an earlier answer was probably lost); added the missing groups hr-eng' }]);
+      expect(cmds()).toEqual(['batchadd', 'getuserdata', 'batchchangegrp']);
+      expect(server.requests[2]?.body['data']).toEqual([{ username: 'a@x.com', add: ['hr-eng'] }]);
+    });
+
+    it('is done for a pending invitation LastPass lists only under invited', async () => {
+      answerByCommand({ batchadd: refuseExisting(['a@x.com']), getuserdata: { body: { total: 0, count: 0, Users: [], invited: ['a@x.com'] } } });
+      expect(await gateway.execute([{ kind: 'add_user', username: 'a@x.com', groups: ['hr-all'] }])).toEqual([
+        { status: 'done', detail: 'already in LastPass (an earlier answer was probably lost)' },
+      ]);
+    });
+
+    it('keeps the refusal when the account is not there after all', async () => {
+      answerByCommand({ batchadd: refuseExisting(['a@x.com']), getuserdata: userWithGroups('someone-else@x.com', []) });
+      expect(await gateway.execute([{ kind: 'add_user', username: 'a@x.com', groups: [] }])).toEqual([
+        { status: 'failed', reason: 'LastPass batchadd: status FAIL: a@x.com already exists' },
+      ]);
+    });
+
+    it('settles each entry of a batch on its own: the new ones done, the existing one checked', async () => {
+      answerByCommand({ batchadd: refuseExisting(['b@x.com']), getuserdata: userWithGroups('b@x.com', []) });
+      const outcomes = await gateway.execute([
+        { kind: 'add_user', username: 'a@x.com', groups: [] },
+        { kind: 'add_user', username: 'b@x.com', groups: [] },
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done']);
+      expect(cmds()).toEqual(['batchadd', 'batchadd', 'batchadd', 'getuserdata']);
+    });
+
+    it('adopts an entry LastPass reports as existing in a partial (WARN) answer', async () => {
+      answerByCommand({
+        batchadd: { body: { status: 'WARN', errors: ['b@x.com already exists'] } },
+        getuserdata: userWithGroups('b@x.com', []),
+      });
+      const outcomes = await gateway.execute([
+        { kind: 'add_user', username: 'a@x.com', groups: [] },
+        { kind: 'add_user', username: 'b@x.com', groups: [] },
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done']);
+      expect(cmds()).toEqual(['batchadd', 'getuserdata']);
+    });
+  });
+
   it('a transient failure → retry for every command, with Retry-After', async () => {
     server.script({ status: 429, headers: { 'retry-after': '120' }, body: '' });
     const outcomes = await gateway.execute([
