@@ -43,6 +43,14 @@ export class PostgresDatabase implements SqlDatabase {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose connection the server ends (a restart, a terminated backend)
+    // emits 'error'; without a listener that is an uncaught exception that ends the process. The
+    // query in progress, or the next one, fails anyway; the client is not given back to the pool.
+    let lost = false;
+    const onError = (): void => {
+      lost = true;
+    };
+    client.on('error', onError);
     const tx: SqlExecutor = {
       dialect: 'postgres',
       query: async <R extends Row>(sql: string, params: readonly SqlValue[] = []) =>
@@ -63,7 +71,8 @@ export class PostgresDatabase implements SqlDatabase {
       }
       throw error;
     } finally {
-      client.release(broken);
+      client.off('error', onError);
+      client.release(broken || lost);
     }
   }
 
