@@ -29,6 +29,7 @@ import { healthRouter } from './observability/health.router.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { type EventSource, LpprovMetrics } from './observability/metrics.ts';
 import { type KafkaReadiness, readinessRouter } from './observability/readiness.router.ts';
+import { SqlAccountAddressBook } from './outbox/account-address-book.store.ts';
 import { SqlAccountControl } from './outbox/account-control.store.ts';
 import { Dispatcher } from './outbox/dispatcher.ts';
 import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings } from './outbox/dispatcher-settings.ts';
@@ -132,6 +133,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
         logger,
         metrics,
         preconditions: new SqlPreconditionCheck(db, policy.legalHoldPersonIds),
+        accounts: new SqlAccountAddressBook(db),
       },
       settings,
     );

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 
 import type { LastPassCommand } from '../../src/core/commands.ts';
-import type { CommandOutcome, LastPassGateway } from '../../src/core/lastpass-gateway.port.ts';
+import type { CommandOutcome, LastPassGateway, LocateResult } from '../../src/core/lastpass-gateway.port.ts';
 import type { OutboxStore } from '../../src/outbox/outbox.store.ts';
 
 /** Time spent in one kind of operation, summed over the run. */
@@ -66,6 +66,10 @@ export class TimedGateway implements LastPassGateway {
 
   execute(commands: readonly LastPassCommand[]): Promise<CommandOutcome[]> {
     return timed(this.executions, () => this.#inner.execute(commands));
+  }
+
+  locate(usernames: readonly string[]): Promise<LocateResult> {
+    return this.#inner.locate(usernames);
   }
 }
 

@@ -4,7 +4,7 @@ import { planHrEvent } from '../core/planner/plan-hr-event.ts';
 import type { Policy } from '../core/policy/policy.ts';
 import type { PersonRecord, PlannedCommand, TransactionScope } from '../core/ports.ts';
 import type { HrInputResult } from './hr-input.ts';
-import { withExistingAccount } from '../core/reconcile/planned-account.ts';
+import { existingAccount, withExistingAccount } from '../core/planned-account.ts';
 import { adoptFromSnapshot } from './reconcile/adopt-from-snapshot.ts';
 
 type Source = 'hris' | 'idp';
@@ -51,7 +51,10 @@ export async function applyCanonicalEvent(
   // that has it keeps it, and the other plans nothing, so deleting one cannot disable the other.
   const username = event.data.worker.email.work.toLowerCase();
   const thisSource = sourceOf(event);
-  const others = (await scope.people.findByUsername(username)).filter((p) => p.personId !== personId && p.lastpass !== undefined);
+  const others: PersonRecord[] = [];
+  for (const other of await scope.people.findByUsername(username)) {
+    if (other.personId !== personId && (await accountAt(scope, other, now)) !== undefined) others.push(other);
+  }
   const otherSource = others.find((p) => sourceOfPerson(p) !== thisSource);
   const sameSource = others.find((p) => sourceOfPerson(p) === thisSource);
   if (otherSource !== undefined && policy.authority.lifecycle !== thisSource) {
@@ -66,12 +69,13 @@ export async function applyCanonicalEvent(
   // The source that decides takes the account from the other one (the IdP created it, then HR,
   // which decides, names it); within one source a newcomer takes it from someone who has left.
   let takenOver: { readonly person: PersonRecord | undefined; readonly decision: string } | undefined;
-  if (otherSource !== undefined && person?.lastpass === undefined) {
+  const hasAccount = person !== undefined && (await accountAt(scope, person, now)) !== undefined;
+  if (otherSource !== undefined && !hasAccount) {
     const why = `${thisSource === 'idp' ? 'the identity provider' : 'HR'} decides (policy authority.lifecycle)`;
     takenOver = await takeOverAccount(scope, otherSource, personId, person, now, why);
-  } else if (sameSource !== undefined && person?.lastpass === undefined && !sameSource.desired.active) {
+  } else if (sameSource !== undefined && !hasAccount && !sameSource.desired.active) {
     takenOver = await takeOverAccount(scope, sameSource, personId, person, now, 'who left');
-  } else if (sameSource !== undefined && person?.lastpass === undefined) {
+  } else if (sameSource !== undefined && !hasAccount) {
     const decision = `account ${username} is already planned for ${sameSource.personId} from the same source: nothing planned`;
     await scope.inbox.record({ ...inboxEntry, outcome: 'account_taken', decisions: [decision] });
     return 'applied';
@@ -122,6 +126,13 @@ async function takeOverAccount(
     person: created ? withExistingAccount(person, personId, account) : person,
     decision: `account ${account.username} was planned for ${holder.personId}, ${why}: taken over${cancelled}`,
   };
+}
+
+/** The person's planned account if it still exists (a removal that has run ends it). */
+async function accountAt(scope: TransactionScope, person: PersonRecord, now: number): Promise<PersonRecord['lastpass']> {
+  if (person.lastpass === undefined) return undefined;
+  const unsent = await scope.outbox.pendingFor(person.personId);
+  return existingAccount(person, now, unsent.some((c) => c.command.kind === 'delete_user' && c.command.action !== 'deactivate'));
 }
 
 function staleDecision(

@@ -13,8 +13,11 @@ export type CommandOutcome =
       /** False only when the failure proves LastPass did not act (refused connection, throttled). */
       readonly mayHaveApplied: boolean;
     }
-  /** Trying again cannot help: the request itself is wrong for LastPass. */
-  | { readonly status: 'failed'; readonly reason: string }
+  /**
+   * Trying again cannot help: the request itself is wrong for LastPass. `unknownUser`: LastPass
+   * does not know the username the command addressed (the account may be under another address).
+   */
+  | { readonly status: 'failed'; readonly reason: string; readonly unknownUser?: boolean }
   /** LastPass refused the account number or provisioning hash: nothing for this account can succeed. */
   | { readonly status: 'auth_failed'; readonly reason: string };
 
@@ -29,4 +32,14 @@ export interface LastPassGateway {
    * the order given. Never rejects: every failure is an outcome, and outcomes never carry secrets.
    */
   execute(commands: readonly LastPassCommand[]): Promise<CommandOutcome[]>;
+  /**
+   * Which of these usernames LastPass has (as a user or a pending invitation), first match in
+   * the order given. Never rejects: a failed lookup is a retry or auth_failed outcome.
+   */
+  locate(usernames: readonly string[]): Promise<LocateResult>;
 }
+
+export type LocateResult =
+  | { readonly status: 'found'; readonly username: string }
+  | { readonly status: 'absent' }
+  | Extract<CommandOutcome, { status: 'retry' | 'auth_failed' | 'failed' }>;

@@ -25,4 +25,10 @@ export interface Lifecycle {
   readonly legalHold: boolean;
   /** On legal hold, the grace time that was left when the hold began: the timer is frozen. */
   readonly holdRemainingMs: number | undefined;
+  /**
+   * When the account stops existing: the removal, deletion or withdrawn invitation planned for it
+   * runs then. The planned account is kept until that step has run, so a rehire or a cancelled
+   * leave before it finds the account as it is. Absent: the account stays (disabled or not).
+   */
+  readonly accountEndsAt?: number | undefined;
 }

@@ -73,6 +73,8 @@ export interface PendingCommand {
   readonly kind: CommandKind;
   readonly command: LastPassCommand;
   readonly notBefore: number;
+  /** Dead-lettered: LastPass refused it, and it holds the person's later commands. */
+  readonly dead?: boolean;
 }
 
 export interface OutboxWriter {
@@ -123,4 +125,15 @@ export interface UnitOfWork {
 
 export interface Clock {
   now(): number;
+}
+
+/** Where people's LastPass accounts are, for the dispatcher (account-identity.ts). */
+export interface AccountAddressBook {
+  /** Every address known for the person, the planned username first; empty for someone unknown. */
+  addressesOf(personId: string): Promise<string[]>;
+  /**
+   * LastPass holds the person's account under `to`, not `from`: the planned account says so, and
+   * every command of the person not finished yet that addresses `from` addresses `to` instead.
+   */
+  moved(personId: string, from: string, to: string, now: number): Promise<void>;
 }

@@ -57,13 +57,13 @@ export class SqlOutboxWriter implements OutboxWriter {
     // ends, so a command cannot be sent while a plan is cancelling it. SQLite's write lock
     // (BEGIN IMMEDIATE) already keeps claims out.
     const lock = this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown }>(
-      `SELECT id, payload, not_before FROM outbox WHERE person_id = $1 AND status IN ('pending', 'dead') ORDER BY seq${lock}`,
+    const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown; status: string }>(
+      `SELECT id, payload, not_before, status FROM outbox WHERE person_id = $1 AND status IN ('pending', 'dead') ORDER BY seq${lock}`,
       [personId],
     );
     return rows.map((row) => {
       const command = JSON.parse(row.payload) as LastPassCommand;
-      return { id: toNumber(row.id), kind: command.kind, command, notBefore: toNumber(row.not_before) };
+      return { id: toNumber(row.id), kind: command.kind, command, notBefore: toNumber(row.not_before), dead: row.status === 'dead' };
     });
   }
 

@@ -56,7 +56,7 @@ function judge(question: EffectQuestion, data: UserData): CommandOutcome {
     case 'enabled': {
       if (user === undefined) {
         const pending = invited ? ' (only a pending invitation exists)' : '';
-        return { status: 'failed', reason: `no such user in LastPass${pending}; ${question.doubt}` };
+        return { status: 'failed', reason: `no such user in LastPass${pending}; ${question.doubt}`, ...(invited ? {} : { unknownUser: true }) };
       }
       const wantDisabled = question.expected === 'disabled';
       return user.disabled === wantDisabled

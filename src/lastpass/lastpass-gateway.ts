@@ -8,7 +8,8 @@ import {
   type EnableUserCommand,
   type LastPassCommand,
 } from '../core/commands.ts';
-import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
+import { addressOf } from '../core/account-identity.ts';
+import type { CommandOutcome, LastPassGateway, LocateResult } from '../core/lastpass-gateway.port.ts';
 import type { Secret } from '../core/secret.ts';
 
 import { type BatchItem, type BatchResult, namesUser } from './batch-results.ts';
@@ -65,6 +66,22 @@ export class LastPassGatewayAdapter implements LastPassGateway {
     return outcomes;
   }
 
+  async locate(usernames: readonly string[]): Promise<LocateResult> {
+    try {
+      for (const username of usernames) {
+        const data = await this.#client.getUserData({ username });
+        const user = data.users.find((candidate) => sameUsername(candidate.username, username));
+        const invited = data.invited.find((email) => sameUsername(email, username));
+        const found = user?.username ?? invited;
+        if (found !== undefined) return { status: 'found', username: found.toLowerCase() };
+      }
+      return { status: 'absent' };
+    } catch (error) {
+      const outcome = outcomeOfError(error);
+      return outcome.status === 'done' ? { status: 'absent' } : outcome;
+    }
+  }
+
   async #executeRun(run: readonly LastPassCommand[]): Promise<CommandOutcome[]> {
     try {
       const first = run[0];
@@ -95,7 +112,11 @@ export class LastPassGatewayAdapter implements LastPassGateway {
       if (only?.kind === 'add_user' && error instanceof LastPassRejectedError && saysAlreadyExists([error.message, ...error.errors].join('\n'), only.username)) {
         return [await this.#existingAccount(only, outcomeOfError(error))];
       }
-      return batch.map(() => outcomeOfError(error));
+      const outcome = outcomeOfError(error);
+      if (only !== undefined && outcome.status === 'failed' && error instanceof LastPassRejectedError && saysUnknown([error.message, ...error.errors], only.username)) {
+        return [{ ...outcome, unknownUser: true }];
+      }
+      return batch.map(() => outcome);
     }
     return this.#resolveItems(batch, result);
   }
@@ -199,7 +220,11 @@ export class LastPassGatewayAdapter implements LastPassGateway {
         const [outcome] = await checkEffects(this.#client, [deleteQuestion(command, error.message)]);
         return outcome ?? outcomeOfError(error);
       }
-      return outcomeOfError(error);
+      const outcome = outcomeOfError(error);
+      if (outcome.status === 'failed' && error instanceof LastPassRejectedError && saysUnknown([error.message, ...error.errors], addressOf(command))) {
+        return { ...outcome, unknownUser: true };
+      }
+      return outcome;
     }
   }
 
@@ -248,8 +273,10 @@ function itemOutcome(item: BatchItem | undefined, result: BatchResult): CommandO
   switch (item?.result) {
     case 'applied':
       return { status: 'done' };
-    case 'failed':
-      return { status: 'failed', reason: `LastPass ${result.status}: ${item.message ?? 'failed'}` };
+    case 'failed': {
+      const reason = `LastPass ${result.status}: ${item.message ?? 'failed'}`;
+      return saysUnknown([item.message ?? ''], item.username) ? { status: 'failed', reason, unknownUser: true } : { status: 'failed', reason };
+    }
     case 'uncertain':
     case 'unchanged':
       // Reached only for batchadd/batchchangegrp: a WARN whose errors name nobody leaves each
@@ -261,6 +288,13 @@ function itemOutcome(item: BatchItem | undefined, result: BatchResult): CommandO
     case undefined:
       return { status: 'failed', reason: 'LastPass did not report this user' };
   }
+}
+
+/** LastPass's "<email> does not exist" about this username (not about a group named after it). */
+function saysUnknown(texts: readonly string[], username: string): boolean {
+  const escaped = username.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?<![A-Za-z0-9._%+-])${escaped}\\s+does not exist`, 'i');
+  return escaped !== '' && texts.some((text) => pattern.test(text));
 }
 
 /** LastPass's refusal of a `batchadd` entry for a user it already has. */

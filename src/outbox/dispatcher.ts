@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { addressOf, whenUnknown } from '../core/account-identity.ts';
 import { BATCHABLE_KINDS, type CommandKind } from '../core/commands.ts';
 import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
-import type { Clock } from '../core/ports.ts';
+import type { AccountAddressBook, Clock } from '../core/ports.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { LpprovMetrics } from '../observability/metrics.ts';
 import type { AccountControl, AccountState } from './account-control.store.ts';
@@ -30,6 +31,11 @@ export interface DispatcherDeps {
   readonly metrics?: LpprovMetrics;
   /** Re-checks scheduled commands when they fire; without it they run as planned. */
   readonly preconditions?: PreconditionCheck;
+  /**
+   * Where people's accounts are: a command LastPass refuses because it does not know the username
+   * is sent again to the address the account is under. Without it, such a command is dead-lettered.
+   */
+  readonly accounts?: AccountAddressBook;
 }
 
 /**
@@ -43,6 +49,8 @@ export class Dispatcher {
   readonly #settings: DispatcherSettings;
   readonly #logger: Logger;
   #running = false;
+  /** stop() was called: what is claimed and not yet sent goes back to the queue. */
+  #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -58,6 +66,7 @@ export class Dispatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     this.#loop = this.#run();
   }
 
@@ -68,6 +77,7 @@ export class Dispatcher {
    */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     this.#wake?.();
     await this.#loop;
   }
@@ -78,7 +88,7 @@ export class Dispatcher {
     this.#wake?.();
   }
 
-  /** One claim-and-send round; returns how many commands it claimed. */
+  /** One claim-and-send round; returns how many commands it claimed. Also usable without start(). */
   async runOnce(): Promise<number> {
     const { store, control, clock } = this.#deps;
     const { owner, account, batchSize, maxInFlight, leaseMs } = this.#settings;
@@ -200,10 +210,10 @@ export class Dispatcher {
       }
       return;
     }
-    if (!this.#running) return this.#release(group);
+    if (this.#stopping) return this.#release(group);
     await this.#deps.rateLimiter.acquire();
     // The wait for a token may have outlasted a stop request; a call not started is not started now.
-    if (!this.#running) return this.#release(group);
+    if (this.#stopping) return this.#release(group);
     const started = performance.now();
     const outcomes = await this.#deps.gateway.execute(group.map((c) => c.command));
     this.#logger.info(callLogFields(group, outcomes, performance.now() - started), 'LastPass call');
@@ -218,7 +228,7 @@ export class Dispatcher {
   }
 
   async #record(group: readonly ClaimedCommand[], outcomes: readonly CommandOutcome[]): Promise<void> {
-    const done: number[] = [];
+    const done = new Map<string | undefined, number[]>();
     // One jitter draw per call: the commands of one failed batch come due together and can share
     // a batch call again, instead of trickling back one by one.
     const jitter = Math.random();
@@ -232,18 +242,65 @@ export class Dispatcher {
         reason: 'the gateway returned no outcome for this command',
         mayHaveApplied: true,
       };
-      if (outcome.status === 'done') done.push(claimed.id);
-      else if (outcome.status === 'auth_failed') {
+      if (outcome.status === 'done') done.set(outcome.detail, [...(done.get(outcome.detail) ?? []), claimed.id]);
+      else if (outcome.status === 'failed' && outcome.unknownUser === true && this.#deps.accounts !== undefined) {
+        await this.#resolveUnknownUser(claimed, outcome, this.#deps.accounts, jitter, now);
+      } else if (outcome.status === 'auth_failed') {
         await this.#deps.store.retryLater(claimed.id, this.#settings.owner, authPauseUntil ?? now, outcome.reason, now, false);
       } else await this.#recordFailure(claimed, outcome, jitter, now);
       this.#deps.metrics?.commandOutcomes.inc({ kind: claimed.command.kind, outcome: outcome.status });
     }
-    if (done.length > 0) {
-      await this.#deps.store.complete(done, this.#settings.owner, now);
+    if (done.size > 0) {
+      for (const [detail, ids] of done) await this.#deps.store.complete(ids, this.#settings.owner, now, detail);
       if (await this.#deps.control.clearAuthFailures(this.#settings.account, now)) {
         this.#logger.info('LastPass accepts the credentials again; dispatch resumed');
         this.#deps.metrics?.dispatchPaused.set({ reason: 'auth' }, 0);
       }
+    }
+  }
+
+  /**
+   * LastPass does not know the username the command addressed. The account is looked for under
+   * every other address known for the person (a confirmed email change, an invitation sent again
+   * to a new address); found, the person's commands go there and this one is sent again at once,
+   * without counting an attempt. Not found, the core decides (account-identity.ts, whenUnknown):
+   * taking access away from an account that does not exist is done, anything else is dead.
+   */
+  async #resolveUnknownUser(
+    claimed: ClaimedCommand,
+    outcome: Extract<CommandOutcome, { status: 'failed' }>,
+    accounts: AccountAddressBook,
+    jitter: number,
+    now: number,
+  ): Promise<void> {
+    const { store, gateway } = this.#deps;
+    const { owner } = this.#settings;
+    const log = this.#logger.child({ outboxId: claimed.id, personId: claimed.personId, kind: claimed.command.kind, correlationId: claimed.correlationId });
+    const addressed = addressOf(claimed.command);
+    const others = (await accounts.addressesOf(claimed.personId)).filter((address) => address !== addressed);
+    const located = others.length === 0 ? ({ status: 'absent' } as const) : await gateway.locate(others);
+    if (located.status === 'retry' || located.status === 'auth_failed') {
+      // The lookup itself failed: try the command again later, as after any transient failure.
+      const reason = `${outcome.reason}; looking the account up under ${others.join(', ')} failed: ${located.reason}`;
+      await this.#recordFailure(claimed, { status: 'retry', reason, mayHaveApplied: false }, jitter, now);
+      return;
+    }
+    const decision = whenUnknown(claimed.command, located.status === 'found' ? located.username : undefined, [addressed, ...others]);
+    switch (decision.kind) {
+      case 'readdress':
+        await accounts.moved(claimed.personId, addressed, decision.to, now);
+        log.info({ from: addressed, to: decision.to }, 'LastPass has the account under another address; the person\'s commands now address it');
+        // The attempt counts, so that an account that keeps moving cannot keep the command going round.
+        await store.retryLater(claimed.id, owner, now, `LastPass does not know ${addressed}; the account is under ${decision.to}`, now);
+        return;
+      case 'done':
+        log.info({ detail: decision.detail }, 'command done: LastPass has no account for the person');
+        await store.complete([claimed.id], owner, now, decision.detail);
+        return;
+      case 'failed':
+        log.error({ reason: outcome.reason }, 'command dead-lettered: LastPass has no account for the person');
+        await store.deadLetter(claimed.id, owner, `${outcome.reason}; ${decision.reason}`, now);
+        return;
     }
   }
 

@@ -48,7 +48,8 @@ export interface OutboxStore {
   claim(owner: string, limit: number, leaseMs: number, now: number): Promise<ClaimedCommand[]>;
   /** Keeps the leases of commands still being worked on. */
   extendLeases(ids: readonly number[], owner: string, until: number): Promise<void>;
-  complete(ids: readonly number[], owner: string, now: number): Promise<void>;
+  /** Done; `detail` says how, when LastPass's answer needed a second look (already so, found under another address). */
+  complete(ids: readonly number[], owner: string, now: number, detail?: string): Promise<void>;
   /** Back to the queue, due at `notBefore`. `countAttempt: false` gives the attempt back. */
   retryLater(id: number, owner: string, notBefore: number, error: string, now: number, countAttempt?: boolean): Promise<void>;
   /** Parked for an operator; it holds the person's later commands. */

@@ -53,8 +53,8 @@ export abstract class SqlOutboxStoreBase implements OutboxStore {
   // Each outcome below also writes its command_attempts row (lpprov audit), in the same statement
   // on PostgreSQL and the same transaction on SQLite, so the history never disagrees with the status.
 
-  async complete(ids: readonly number[], owner: string, now: number): Promise<void> {
-    const note = claimNote('done', null, owner, now);
+  async complete(ids: readonly number[], owner: string, now: number, detail?: string): Promise<void> {
+    const note = claimNote('done', detail ?? null, owner, now);
     await this.#forEach(ids, (tx, id) =>
       updateNotingAttempts(
         tx,

@@ -6,6 +6,7 @@ import { SqlUnitOfWork } from '../../src/db/sql-unit-of-work.ts';
 import { LastPassClient } from '../../src/lastpass/lastpass.client.ts';
 import { LastPassGatewayAdapter } from '../../src/lastpass/lastpass-gateway.ts';
 import { LpprovMetrics } from '../../src/observability/metrics.ts';
+import { SqlAccountAddressBook } from '../../src/outbox/account-address-book.store.ts';
 import { SqlAccountControl } from '../../src/outbox/account-control.store.ts';
 import { DEFAULT_BREAKER } from '../../src/outbox/breaker.ts';
 import { Dispatcher } from '../../src/outbox/dispatcher.ts';
@@ -64,6 +65,7 @@ export class DispatchHarness {
         clock: { now: () => Date.now() },
         logger: this.logs.logger,
         metrics: this.metrics,
+        accounts: new SqlAccountAddressBook(testDb.db),
       },
       full,
     );

@@ -2,7 +2,7 @@ import type { HrEvent } from '../../core/events/hr-event.ts';
 import type { Policy } from '../../core/policy/policy.ts';
 import { populationOf } from '../../core/policy/resolve.ts';
 import type { PersonRecord, TransactionScope } from '../../core/ports.ts';
-import { accountOf, withExistingAccount } from '../../core/reconcile/planned-account.ts';
+import { accountOf, withExistingAccount } from '../../core/planned-account.ts';
 
 /**
  * The person as planning should see them. Someone lpprov has planned no account for, but whose

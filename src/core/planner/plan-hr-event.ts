@@ -1,10 +1,13 @@
 import type { DesiredAccount, LastPassAccount } from '../account.ts';
+import { describeGroupChange, groupChange, groupsAfter, hasChanges, invitation, knownAs, ownsGroup } from '../account-changes.ts';
 import type { DeleteAction, LastPassCommand } from '../commands.ts';
 import { eventKind, type HrEvent } from '../events/hr-event.ts';
-import type { Lifecycle } from '../lifecycle.ts';
-import { isManagedGroup, type LeaverAction, type Population } from '../policy/policy.ts';
+import type { Lifecycle, LifecycleState } from '../lifecycle.ts';
+import { existingAccount } from '../planned-account.ts';
+import type { LeaverAction, Population } from '../policy/policy.ts';
 import { groupsOf, populationOf } from '../policy/resolve.ts';
 import type { PendingCommand } from '../ports.ts';
+import { accountBefore } from './account-before.ts';
 import type { HrPlan, HrPlanInput, PlannedStep } from './hr-plan.ts';
 
 type Target = 'active' | 'leaving' | 'withdrawn';
@@ -12,22 +15,25 @@ type Target = 'active' | 'leaving' | 'withdrawn';
 const DELETE_OF: Record<LeaverAction, DeleteAction> = { deactivate: 'deactivate', remove: 'remove', delete: 'delete' };
 
 /**
- * Plans one HR event for one person: desired state from the snapshot and the policy, diffed
- * against the planned LastPass account, into a minimal ordered list of commands, plus which of
- * the person's pending commands it makes obsolete. Pure: no I/O, no clock (`now` is given).
+ * Plans one HR event for one person: desired state from the snapshot and the policy, and the
+ * commands that take the account there. Every command of the person not sent yet is planned
+ * again: the plan starts from the account as it stands without them (`accountBefore`), so what
+ * it enqueues is the whole way from there, and it cancels them. When the new plan is the same as
+ * the unsent commands (a repeated event), they are kept as they are. Pure: no I/O, no clock.
  */
 export function planHrEvent(input: HrPlanInput): HrPlan {
-  const { event, person, policy } = input;
+  const { event, person, policy, pending, now } = input;
   const worker = event.data.worker;
   const population = populationOf(policy, event.data);
   const previous = person?.lifecycle;
+  const kind = eventKind(event.type);
   const desired: DesiredAccount = {
     username: worker.email.work.toLowerCase(),
     fullname: fullnameOf(event, person?.desired.fullname),
     groups: desiredGroups(input),
     active: true,
   };
-  const base = {
+  const record = {
     personId: worker.person_id,
     lastSequence: event.sequence == null ? person?.lastSequence : Number(event.sequence),
     lastEventTime: Math.max(Date.parse(event.time), person?.lastEventTime ?? 0),
@@ -35,35 +41,29 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
 
   if (!population.manage) {
     return {
-      person: { ...base, desired, lastpass: person?.lastpass, lifecycle: previous },
+      person: { ...record, desired, lastpass: person?.lastpass, lifecycle: previous },
       steps: [],
       cancel: undefined,
       decisions: [`population "${population.name}" is not managed: nothing planned`],
     };
   }
 
+  const effectiveAt = Date.parse(event.data.effective_at);
   const ctx: Context = {
     input,
     population,
     desired,
     previous,
-    account: accountNow(input),
+    base: accountBefore(existingAccount(person, now, pending.some((p) => isRemoval(p.command))), pending),
+    invitationUnsent: pending.some((p) => p.command.kind === 'add_user'),
     legalHold: worker.flags?.legal_hold === true || policy.legalHoldPersonIds.includes(worker.person_id),
-    effectiveAt: Date.parse(event.data.effective_at),
+    effectiveAt,
+    // A joiner or rehire names the start; any other event keeps the one known.
+    startsAt: kind === 'joined' || kind === 'rehired' ? effectiveAt : previous?.startsAt,
   };
-  const target = targetOf(event, previous);
-  const result =
-    target === 'active' ? planActive(ctx) : target === 'leaving' ? planLeaving(ctx) : planWithdrawn(ctx);
-  // Scheduled steps fire only into the lifecycle epoch they were planned for.
-  const steps = result.steps.map((step) =>
-    step.precondition === undefined ? step : { ...step, precondition: { ...step.precondition, epoch: result.lifecycle.epoch } },
-  );
-  return {
-    person: { ...base, desired: { ...desired, active: target === 'active' }, lastpass: result.account, lifecycle: result.lifecycle },
-    steps,
-    cancel: result.cancel.length > 0 ? { ids: result.cancel, reason: result.cancelReason } : undefined,
-    decisions: result.decisions,
-  };
+  const target = targetOf(event, previous, now);
+  const draft = target === 'active' ? planActive(ctx) : target === 'leaving' ? planLeaving(ctx) : planWithdrawn(ctx);
+  return finish(ctx, target, draft, record);
 }
 
 interface Context {
@@ -71,31 +71,36 @@ interface Context {
   readonly population: Population;
   readonly desired: DesiredAccount;
   readonly previous: Lifecycle | undefined;
-  /** The planned account, or undefined when there is none (never made, withdrawn, deleted). */
-  readonly account: LastPassAccount | undefined;
+  /** The account without the person's unsent commands; undefined when there is none (yet). */
+  readonly base: LastPassAccount | undefined;
+  /** An invitation was waiting to go out: it is planned again, or cancelled for good. */
+  readonly invitationUnsent: boolean;
   readonly legalHold: boolean;
   readonly effectiveAt: number;
+  readonly startsAt: number | undefined;
 }
 
-interface Result {
+/** A plan before epochs and cancellations are settled. */
+interface Draft {
   readonly steps: PlannedStep[];
-  readonly cancel: number[];
-  readonly cancelReason: string;
   readonly account: LastPassAccount | undefined;
-  readonly lifecycle: Lifecycle;
+  readonly lifecycle: Omit<Lifecycle, 'epoch' | 'population' | 'legalHold'>;
   readonly decisions: string[];
 }
 
 /** What the event asks for, given where the person is. */
-function targetOf(event: HrEvent, previous: Lifecycle | undefined): Target {
+function targetOf(event: HrEvent, previous: Lifecycle | undefined, now: number): Target {
   const kind = eventKind(event.type);
   const status = event.data.worker.employment_status;
+  const leaveAhead = previous?.state === 'terminated' && previous.leavesAt !== undefined && previous.leavesAt > now;
   switch (kind) {
     case 'change_cancelled':
       if (event.data.cancelled?.type === 'io.lpprov.hr.worker.joined.v1') return 'withdrawn';
       if (event.data.cancelled?.type === 'io.lpprov.hr.worker.left.v1') return 'active';
       return previous?.state === 'terminated' ? 'leaving' : 'active';
     case 'joined':
+      // A corrected joiner (another start date) keeps a leave that is still ahead.
+      return status === 'terminated' || leaveAhead ? 'leaving' : 'active';
     case 'rehired':
       return status === 'terminated' ? 'leaving' : 'active';
     case 'left':
@@ -107,115 +112,79 @@ function targetOf(event: HrEvent, previous: Lifecycle | undefined): Target {
   }
 }
 
-/**
- * The account as it stands once obsolete leaver steps are set aside: a delete whose time has
- * passed and that is no longer pending has run, so the account is gone.
- */
-function accountNow({ person, pending, now }: HrPlanInput): LastPassAccount | undefined {
-  const account = person?.lastpass;
-  const lifecycle = person?.lifecycle;
-  if (account === undefined || lifecycle === undefined) return account;
-  const deletePending = pending.some((p) => p.command.kind === 'delete_user' && p.command.action !== 'deactivate');
-  const graceOver = lifecycle.graceEndsAt !== undefined && now >= lifecycle.graceEndsAt && !lifecycle.legalHold;
-  return lifecycle.state === 'terminated' && graceOver && !deletePending ? undefined : account;
+function planActive(ctx: Context): Draft {
+  const { input, startsAt } = ctx;
+  const changes = joinerChanges(ctx, ctx.base);
+  const state: LifecycleState = startsAt !== undefined && startsAt > input.now ? 'prehire' : 'active';
+  if (ctx.previous?.state === 'terminated') changes.decisions.unshift('back from a leave: the leave steps not sent are cancelled');
+  return {
+    steps: changes.steps,
+    account: changes.account,
+    lifecycle: { state, startsAt, leavesAt: undefined, graceEndsAt: undefined, holdRemainingMs: undefined, accountEndsAt: undefined },
+    decisions: changes.decisions,
+  };
 }
 
-function planActive(ctx: Context): Result {
-  const { input, desired, previous, population } = ctx;
+/**
+ * What someone working (now, or until a leave ahead) needs: an invitation when there is no
+ * account, else the account enabled, named, addressed and grouped as desired.
+ */
+function joinerChanges(ctx: Context, account: LastPassAccount | undefined): { steps: PlannedStep[]; account: LastPassAccount; decisions: string[] } {
+  const { input, desired, previous, population, startsAt } = ctx;
   const { now, policy } = input;
-  const kind = eventKind(input.event.type);
-  const decisions: string[] = [];
   const steps: PlannedStep[] = [];
-  // Whatever was pending (a scheduled leave, an outdated invitation) is replaced by this plan.
-  const obsolete = input.pending;
-  const cancelledDisable = obsolete.some((p) => isDisable(p.command));
-  const cancelledAdd = obsolete.some((p) => p.command.kind === 'add_user');
-  const account = cancelledAdd ? undefined : ctx.account;
-  const startsAt = kind === 'joined' || kind === 'rehired' ? ctx.effectiveAt : previous?.startsAt;
-
-  let next: LastPassAccount;
+  const decisions: string[] = [];
   if (account === undefined) {
     // Any event before the start keeps the invitation at its time: a mover for a prehire does not
     // invite early. Without a known start, invite now.
     const inviteAt = startsAt === undefined ? now : Math.max(now, startsAt + policy.joiner.inviteOffsetMs);
-    const add: LastPassCommand = {
-      kind: 'add_user',
-      username: desired.username,
-      fullname: desired.fullname,
-      groups: [...desired.groups],
-      ...(policy.joiner.defaultPassword ? { defaultPassword: true, passwordResetRequired: policy.joiner.passwordResetRequired } : {}),
-    };
-    steps.push(inviteAt > now ? scheduled(add, inviteAt, ctx, false) : { command: add });
+    const add = invitation(policy, desired);
+    steps.push(inviteAt > now ? scheduled(add, inviteAt, false) : { command: add });
     decisions.push(inviteAt > now ? `invitation scheduled for ${new Date(inviteAt).toISOString()}` : 'new account: invite now');
-    next = { username: desired.username, fullname: desired.fullname, groups: [...desired.groups], disabled: false };
-  } else {
-    const username = account.username;
-    const disabled = account.disabled && !cancelledDisable;
-    if (disabled) {
-      steps.push({ command: { kind: 'enable_user', username } });
-      decisions.push('the account is disabled (a leave within its grace period, or an adopted account): re-enable it');
-    } else if (cancelledDisable) {
-      decisions.push('the pending leave was cancelled before it ran');
-    }
-    if (desired.fullname !== account.fullname) {
-      steps.push({ command: { kind: 'update_user', username, fullname: desired.fullname } });
-      decisions.push(`name changed: "${account.fullname}" → "${desired.fullname}"`);
-    }
-    let pendingEmail = account.pendingEmail;
-    if (desired.username !== username && desired.username !== account.pendingEmail) {
-      steps.push({ command: { kind: 'update_email', oldEmail: username, newEmail: desired.username } });
-      pendingEmail = desired.username;
-      decisions.push(`email change ${username} → ${desired.username}: pending until the user confirms`);
-    }
-    const add = desired.groups.filter((g) => !account.groups.includes(g));
-    const managed = (g: string): boolean => isManagedGroup(policy, g) || idpOwned(input, g);
-    const del = account.groups.filter((g) => managed(g) && !desired.groups.includes(g));
-    if ((add.length > 0 || del.length > 0) && policy.authority.groups !== 'none') {
-      steps.push({ command: { kind: 'change_groups', username, add, del } });
-      const change = [...add.map((g) => `+${g}`), ...del.map((g) => `-${g}`)].join(' ');
-      decisions.push(`managed groups (population "${population.name}", group rules): ${change}`);
-    }
-    const wasPrivileged = previous !== undefined && policy.populations.find((p) => p.name === previous.population)?.privileged === true;
-    if (population.privileged && previous !== undefined && !wasPrivileged && policy.security.requireMasterPasswordChangeOnPrivilegedMove) {
-      steps.push({ command: { kind: 'require_master_password_change', username } });
-      decisions.push(`moved into privileged population "${population.name}": require a master password change`);
-    }
-    const unmanagedKept = account.groups.filter((g) => !managed(g));
-    next = {
-      username,
-      fullname: desired.fullname,
-      groups: [...new Set([...unmanagedKept, ...desired.groups])].sort(),
-      disabled: false,
-      ...(pendingEmail === undefined ? {} : { pendingEmail }),
-    };
+    return { steps, account: { username: desired.username, fullname: desired.fullname, groups: [...desired.groups], disabled: false }, decisions };
   }
-  if (steps.length === 0 && obsolete.length === 0) decisions.push('nothing to change');
-  const state = startsAt !== undefined && startsAt > now ? 'prehire' : 'active';
-  const changedCourse = obsolete.length > 0 || previous?.state !== state;
-  return {
-    steps,
-    cancel: obsolete.map((p) => p.id),
-    cancelReason: cancelReason(input),
-    account: next,
-    lifecycle: {
-      state,
-      epoch: (previous?.epoch ?? 0) + (changedCourse ? 1 : 0),
-      population: population.name,
-      startsAt,
-      leavesAt: undefined,
-      graceEndsAt: undefined,
-      legalHold: ctx.legalHold,
-      holdRemainingMs: undefined,
-    },
-    decisions,
+  const username = account.username;
+  if (account.disabled) {
+    steps.push({ command: { kind: 'enable_user', username } });
+    decisions.push('the account is disabled (a leave within its grace period, or an adopted account): re-enable it');
+  }
+  if (desired.fullname !== account.fullname) {
+    steps.push({ command: { kind: 'update_user', username, fullname: desired.fullname } });
+    decisions.push(account.fullname === '' ? `name: "${desired.fullname}"` : `name changed: "${account.fullname}" → "${desired.fullname}"`);
+  }
+  let pendingEmail = account.pendingEmail;
+  if (!knownAs(account, desired.username)) {
+    steps.push({ command: { kind: 'update_email', oldEmail: username, newEmail: desired.username } });
+    pendingEmail = desired.username;
+    decisions.push(`email change ${username} → ${desired.username}: pending until the user confirms`);
+  }
+  const previousGroups = input.person?.desired.groups ?? [];
+  const change = groupChange(policy, account.groups, desired.groups, (g) => ownsGroup(policy, previousGroups, g));
+  if (hasChanges(change)) {
+    steps.push({ command: { kind: 'change_groups', username, add: change.add, del: change.del } });
+    decisions.push(`managed groups (population "${population.name}", ${policy.authority.groups === 'idp' ? 'identity provider' : 'group rules'}): ${describeGroupChange(change)}`);
+  }
+  const wasPrivileged = previous !== undefined && policy.populations.find((p) => p.name === previous.population)?.privileged === true;
+  if (population.privileged && previous !== undefined && !wasPrivileged && policy.security.requireMasterPasswordChangeOnPrivilegedMove) {
+    steps.push({ command: { kind: 'require_master_password_change', username } });
+    decisions.push(`moved into privileged population "${population.name}": require a master password change`);
+  }
+  const next: LastPassAccount = {
+    username,
+    fullname: desired.fullname,
+    groups: groupsAfter(account.groups, change),
+    disabled: false,
+    ...(pendingEmail === undefined ? {} : { pendingEmail }),
   };
+  return { steps, account: next, decisions };
 }
 
-function planLeaving(ctx: Context): Result {
-  const { input, previous, population } = ctx;
+function planLeaving(ctx: Context): Draft {
+  const { input, previous, population, startsAt } = ctx;
   const { now, event } = input;
   const leaver = population.leaver;
   const decisions: string[] = [];
+  const steps: PlannedStep[] = [];
   const immediate = event.data.phase === 'immediate' || event.data.worker.termination?.revoke_access_immediately === true;
   const alreadyLeaving = previous?.state === 'terminated';
   // A leave that has taken effect stays as it was. One still ahead moves when a new `left` gives
@@ -228,48 +197,47 @@ function planLeaving(ctx: Context): Result {
       ? previous.leavesAt
       : Math.max(now, ctx.effectiveAt);
   const action = immediate ? leaver.onImmediate : leaver.onEffective;
+  const neverStarts = startsAt !== undefined && leavesAt < startsAt;
 
-  // Everything pending is re-planned from here: joiner and mover steps are obsolete, leaver steps
-  // come back below (unchanged ones are kept as they are).
-  const obsolete = input.pending;
-  const cancelledAdd = obsolete.some((p) => p.command.kind === 'add_user');
-  const cancelledDisable = obsolete.some((p) => isDisable(p.command));
-  const account = cancelledAdd ? undefined : ctx.account;
-
-  const steps: PlannedStep[] = [];
-  let next: LastPassAccount | undefined = account;
+  let account = ctx.base;
+  let accountEndsAt: number | undefined;
   let graceEndsAt: number | undefined;
   let holdRemainingMs: number | undefined;
-  if (account === undefined) {
-    decisions.push(cancelledAdd ? 'left before the invitation went out: invitation cancelled' : 'no account to take away');
-  } else {
-    const username = account.username;
-    const neverStarted = previous?.startsAt !== undefined && leavesAt < previous.startsAt && !alreadyLeaving;
-    if (neverStarted) {
-      steps.push(at({ kind: 'delete_user', username, action: 'uninvite' }, leavesAt, ctx, false));
+  const gone = (): string => (ctx.invitationUnsent ? 'left before the invitation went out: invitation cancelled' : 'no account to take away');
+  if (neverStarts) {
+    if (account === undefined) decisions.push(gone());
+    else {
+      steps.push(at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, leavesAt, ctx, false));
       decisions.push('left before starting: withdraw the invitation (uninvite)');
-      next = undefined;
-    } else {
-      const disabled = account.disabled && !cancelledDisable;
-      if (!disabled) {
+      accountEndsAt = leavesAt;
+    }
+  } else {
+    if (leavesAt > now) {
+      // Working until the leave: the invitation (at the start) and any change still apply.
+      const joiner = joinerChanges(ctx, account);
+      steps.push(...joiner.steps);
+      decisions.push(...joiner.decisions);
+      account = joiner.account;
+    } else if (account === undefined) {
+      decisions.push(gone());
+    }
+    if (account !== undefined) {
+      const username = account.username;
+      // Legal hold keeps the account: remove or delete becomes a plain deactivation.
+      const effective: LeaverAction = ctx.legalHold ? 'deactivate' : action;
+      if (!account.disabled) {
         if (leaver.disableMultifactor) steps.push(at({ kind: 'disable_multifactor', username }, leavesAt, ctx, false));
-        if (leaver.requireMasterPasswordChange) {
-          steps.push(at({ kind: 'require_master_password_change', username }, leavesAt, ctx, false));
-        }
-        // Legal hold keeps the account: remove or delete becomes a plain deactivation.
-        const effective: LeaverAction = ctx.legalHold ? 'deactivate' : action;
-        steps.push(
-          at(
-            effective === 'deactivate' ? { kind: 'disable_user', username } : { kind: 'delete_user', username, action: DELETE_OF[effective] },
-            leavesAt,
-            ctx,
-            effective !== 'deactivate',
-          ),
-        );
-        decisions.push(`${immediate ? 'immediate revocation' : 'leaver'}: ${effective} at ${new Date(leavesAt).toISOString()}`);
-        if (effective !== 'deactivate') next = undefined;
+        if (leaver.requireMasterPasswordChange) steps.push(at({ kind: 'require_master_password_change', username }, leavesAt, ctx, false));
       }
-      if (next !== undefined && leaver.afterGrace !== undefined) {
+      if (effective !== 'deactivate') {
+        steps.push(at({ kind: 'delete_user', username, action: DELETE_OF[effective] }, leavesAt, ctx, true));
+        decisions.push(`${immediate ? 'immediate revocation' : 'leaver'}: ${effective} at ${new Date(leavesAt).toISOString()}`);
+        accountEndsAt = leavesAt;
+      } else if (!account.disabled) {
+        steps.push(at({ kind: 'disable_user', username }, leavesAt, ctx, false));
+        decisions.push(`${immediate ? 'immediate revocation' : 'leaver'}: deactivate at ${new Date(leavesAt).toISOString()}`);
+      }
+      if (accountEndsAt === undefined && leaver.afterGrace !== undefined) {
         const grace = leaver.afterGrace;
         graceEndsAt = alreadyLeaving && previous.graceEndsAt !== undefined && !newDate ? previous.graceEndsAt : leavesAt + grace.afterMs;
         if (ctx.legalHold) {
@@ -280,98 +248,108 @@ function planLeaving(ctx: Context): Result {
           graceEndsAt = due;
           steps.push(at({ kind: 'delete_user', username, action: DELETE_OF[grace.action] }, due, ctx, true));
           decisions.push(`${grace.action} scheduled for ${new Date(due).toISOString()} at the end of the grace period`);
+          accountEndsAt = due;
         }
       }
-      if (next !== undefined) next = { ...account, disabled: true };
+      if (effective === 'deactivate') account = { ...account, disabled: true };
     }
-  }
-
-  const epochBase = previous?.epoch ?? 0;
-  const keep = unchangedPending(obsolete, steps);
-  const lifecycle: Lifecycle = {
-    state: next === undefined && account === undefined && !alreadyLeaving ? 'withdrawn' : 'terminated',
-    epoch: epochBase + 1,
-    population: population.name,
-    startsAt: previous?.startsAt,
-    leavesAt,
-    graceEndsAt,
-    legalHold: ctx.legalHold,
-    holdRemainingMs,
-  };
-  if (keep) {
-    // The same leave planned again (a repeated or merely informative event): nothing changes.
-    return {
-      steps: [],
-      cancel: [],
-      cancelReason: '',
-      account: next,
-      lifecycle: { ...lifecycle, epoch: epochBase },
-      decisions: ['the planned leave is unchanged'],
-    };
   }
   return {
     steps,
-    cancel: obsolete.map((p) => p.id),
-    cancelReason: cancelReason(input),
-    account: next,
-    lifecycle,
+    account,
+    lifecycle: {
+      state: account === undefined && !alreadyLeaving ? 'withdrawn' : 'terminated',
+      startsAt,
+      leavesAt,
+      graceEndsAt,
+      holdRemainingMs,
+      accountEndsAt,
+    },
     decisions,
   };
 }
 
-function planWithdrawn(ctx: Context): Result {
-  const { input, previous, population } = ctx;
-  const obsolete = input.pending;
-  const cancelledAdd = obsolete.some((p) => p.command.kind === 'add_user');
-  const account = cancelledAdd ? undefined : ctx.account;
+function planWithdrawn(ctx: Context): Draft {
+  const account = ctx.base;
   const steps: PlannedStep[] = [];
   const decisions: string[] = [];
   if (account !== undefined) {
     steps.push({ command: { kind: 'delete_user', username: account.username, action: 'uninvite' } });
     decisions.push('joiner withdrawn after the invitation went out: uninvite');
   } else {
-    decisions.push(cancelledAdd ? 'joiner withdrawn before the invitation: invitation cancelled' : 'joiner withdrawn: no account');
+    decisions.push(ctx.invitationUnsent ? 'joiner withdrawn before the invitation: invitation cancelled' : 'joiner withdrawn: no account');
   }
   return {
     steps,
-    cancel: obsolete.map((p) => p.id),
-    cancelReason: cancelReason(input),
-    account: undefined,
+    account,
     lifecycle: {
       state: 'withdrawn',
-      epoch: (previous?.epoch ?? 0) + 1,
-      population: population.name,
       startsAt: undefined,
       leavesAt: undefined,
       graceEndsAt: undefined,
-      legalHold: ctx.legalHold,
       holdRemainingMs: undefined,
+      accountEndsAt: account === undefined ? undefined : ctx.input.now,
     },
+    decisions,
+  };
+}
+
+/**
+ * Settles the draft: unchanged unsent commands are kept (no churn, same epoch); otherwise every
+ * unsent one is cancelled and the draft's steps replace them, in a new lifecycle epoch when the
+ * person's course changed, so that a scheduled step of the old course that could not be cancelled
+ * (in flight, parked for approval) is cancelled when it fires.
+ */
+function finish(ctx: Context, target: Target, draft: Draft, record: Pick<HrPlan['person'], 'personId' | 'lastSequence' | 'lastEventTime'>): HrPlan {
+  const { input, previous, population, legalHold, desired } = ctx;
+  const pending = input.pending;
+  const person = { ...record, desired: { ...desired, active: target === 'active' } };
+  const keep = pending.length > 0 && pending.every((p) => p.dead !== true) && sameSteps(pending, draft.steps, input.now);
+  const changedCourse = previous?.state !== draft.lifecycle.state || target !== 'active' || pending.length > 0;
+  const epoch = (previous?.epoch ?? 0) + (keep || !changedCourse ? 0 : 1);
+  const lifecycle: Lifecycle = { ...draft.lifecycle, epoch, population: population.name, legalHold };
+  if (keep) {
+    return {
+      person: { ...person, lastpass: draft.account, lifecycle },
+      steps: [],
+      cancel: undefined,
+      decisions: [target === 'leaving' ? 'the planned leave is unchanged' : 'the planned commands are unchanged'],
+    };
+  }
+  const steps = draft.steps.map((step) => (step.precondition === undefined ? step : { ...step, precondition: { ...step.precondition, epoch } }));
+  const decisions = [...draft.decisions];
+  if (steps.length === 0 && pending.length === 0) decisions.push('nothing to change');
+  return {
+    person: { ...person, lastpass: draft.account, lifecycle },
+    steps,
+    cancel: pending.length > 0 ? { ids: pending.map((p) => p.id), reason: cancelReason(input) } : undefined,
     decisions,
   };
 }
 
 /** A step at a time: scheduled (with its precondition) when later than now. */
 function at(command: LastPassCommand, time: number, ctx: Context, destructive: boolean): PlannedStep {
-  return time > ctx.input.now ? scheduled(command, time, ctx, destructive) : { command };
+  return time > ctx.input.now ? scheduled(command, time, destructive) : { command };
 }
 
-/** The epoch is filled in once the plan's lifecycle is known (planHrEvent). */
-function scheduled(command: LastPassCommand, time: number, _ctx: Context, destructive: boolean): PlannedStep {
+/** The epoch is filled in once the plan's lifecycle is known (finish). */
+function scheduled(command: LastPassCommand, time: number, destructive: boolean): PlannedStep {
   return { command, notBefore: time, precondition: { epoch: 0, notOnLegalHold: destructive } };
 }
 
-/** True when the pending commands are exactly the planned steps (same commands, same times). */
-function unchangedPending(pending: readonly PendingCommand[], steps: readonly PlannedStep[]): boolean {
-  if (pending.length !== steps.length || pending.length === 0) return false;
+/** True when the unsent commands are exactly the planned steps (same commands, same times). */
+function sameSteps(pending: readonly PendingCommand[], steps: readonly PlannedStep[], now: number): boolean {
+  if (pending.length !== steps.length) return false;
   return steps.every((step, i) => {
     const p = pending[i];
-    return p !== undefined && JSON.stringify(p.command) === JSON.stringify(step.command) && p.notBefore === (step.notBefore ?? p.notBefore);
+    if (p === undefined || JSON.stringify(p.command) !== JSON.stringify(step.command)) return false;
+    // A step due now matches a pending one that is due (it was planned earlier, or is waiting out a backoff).
+    return step.notBefore === undefined ? p.notBefore <= now || p.notBefore === undefined : p.notBefore === step.notBefore;
   });
 }
 
-function isDisable(command: LastPassCommand): boolean {
-  return command.kind === 'disable_user' || (command.kind === 'delete_user' && command.action === 'deactivate');
+function isRemoval(command: LastPassCommand): boolean {
+  return command.kind === 'delete_user' && command.action !== 'deactivate';
 }
 
 function cancelReason(input: HrPlanInput): string {
@@ -398,9 +376,4 @@ function desiredGroups(input: HrPlanInput): string[] {
   }
   if (policy.authority.groups === 'none') return [];
   return groupsOf(policy, event.data);
-}
-
-/** With IdP group authority, a group lpprov put the person in because the IdP said so is lpprov's to take away. */
-function idpOwned(input: HrPlanInput, group: string): boolean {
-  return input.policy.authority.groups === 'idp' && (input.person?.desired.groups.includes(group) ?? false);
 }

@@ -4,7 +4,7 @@ import { isManagedGroup, type Policy } from '../policy/policy.ts';
 import type { PersonRecord } from '../ports.ts';
 import type { DirectoryUser } from './directory.ts';
 import { FINDING_KINDS, type AccountsDiff, type Correction, type Finding, type FindingKind } from './findings.ts';
-import { settledAccount } from './planned-account.ts';
+import { settledAccount } from '../planned-account.ts';
 import type { UnfinishedCommand } from './reconcile-ports.ts';
 
 export interface AccountsDiffInput {

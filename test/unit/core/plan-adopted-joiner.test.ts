@@ -4,7 +4,7 @@ import { parsePolicy } from '../../../src/config/policy-file.ts';
 import { parseHrEvent } from '../../../src/core/events/hr-event.ts';
 import { planHrEvent } from '../../../src/core/planner/plan-hr-event.ts';
 import type { DirectoryUser } from '../../../src/core/reconcile/directory.ts';
-import { accountOf, withExistingAccount } from '../../../src/core/reconcile/planned-account.ts';
+import { accountOf, withExistingAccount } from '../../../src/core/planned-account.ts';
 import { hrEvent } from '../../fixtures/hr-events.ts';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');

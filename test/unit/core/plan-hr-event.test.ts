@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { parsePolicy } from '../../../src/config/policy-file.ts';
+import { existingAccount } from '../../../src/core/planned-account.ts';
 import { DEFAULT_POLICY } from '../../../src/core/policy/policy.ts';
 import { hrEvent } from '../../fixtures/hr-events.ts';
 import { PlanChain } from './plan-chain.ts';
@@ -89,6 +90,25 @@ describe('planHrEvent', () => {
   });
 
   describe('movers', () => {
+    it('keeps a group change that a second event arrives on top of before it is sent', () => {
+      const chain = activePerson({ department: 'Engineering' });
+      chain.apply(moved({ department: 'sales', sequence: 2 }), T0 + 1000);
+      // Another change (the name) before the dispatcher sent the move: the move must still reach LastPass.
+      chain.apply(hrEvent({ personId: P, type: 'io.lpprov.hr.worker.attributes_changed.v1', department: 'sales', given: 'Janet', sequence: 3 }), T0 + 2000);
+      chain.run(T0 + 3000);
+      const groups = chain.executed.filter((c) => c.kind === 'change_groups');
+      expect(groups).toEqual([{ kind: 'change_groups', username: EMAIL, add: ['hr-sales'], del: ['hr-eng'] }]);
+      expect(chain.executed.filter((c) => c.kind === 'update_user')).toEqual([{ kind: 'update_user', username: EMAIL, fullname: 'Janet Doe' }]);
+    });
+
+    it('sends nothing for a move that is undone before it was sent', () => {
+      const chain = activePerson({ department: 'Engineering' });
+      chain.apply(moved({ department: 'sales', sequence: 2 }), T0 + 1000);
+      chain.apply(moved({ department: 'Engineering', sequence: 3 }), T0 + 2000);
+      chain.run(T0 + 3000);
+      expect(chain.executed.slice(1)).toEqual([]);
+    });
+
     it('moves managed groups only and keeps groups lpprov does not manage', () => {
       const chain = activePerson({ department: 'Engineering' });
       chain.person = { ...chain.person!, lastpass: { ...chain.person!.lastpass!, groups: ['Finance-Share', 'hr-all', 'hr-eng'] } };
@@ -178,6 +198,61 @@ describe('planHrEvent', () => {
       expect(chain.queue).toEqual([]);
     });
 
+    it('keeps an unsent invitation when the leave is ahead (a fixed-term contractor), and leaves at its date', () => {
+      const chain = new PlanChain(policy);
+      chain.apply(joined({ effectiveAt: iso(T0) }), T0);
+      chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 30 * DAY) }), T0);
+      expect(chain.queued()).toEqual([
+        { kind: 'add_user', at: T0 },
+        { kind: 'disable_user', at: T0 + 30 * DAY },
+        { kind: 'delete_user:delete', at: T0 + 60 * DAY },
+      ]);
+      expect(chain.run(T0).map((c) => c.kind)).toEqual(['add_user']);
+      expect(chain.run(T0 + 30 * DAY).map((c) => c.kind)).toEqual(['disable_user']);
+    });
+
+    it('keeps an invitation scheduled for a future start that comes before the leave', () => {
+      const chain = new PlanChain(policy);
+      chain.apply(joined({ effectiveAt: iso(T0 + 5 * DAY) }), T0);
+      chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 35 * DAY) }), T0);
+      expect(chain.queued()).toEqual([
+        { kind: 'add_user', at: T0 + 4 * DAY },
+        { kind: 'disable_user', at: T0 + 35 * DAY },
+        { kind: 'delete_user:delete', at: T0 + 65 * DAY },
+      ]);
+      chain.run(T0 + 65 * DAY);
+      expect(chain.executed.map((c) => c.kind)).toEqual(['add_user', 'disable_user', 'delete_user']);
+      expect(chain.cancelledAtFire).toEqual([]);
+    });
+
+    it('follows corrections of the leave date: later keeps the invitation, before the start withdraws it', () => {
+      const chain = new PlanChain(policy);
+      chain.apply(joined({ effectiveAt: iso(T0 + 5 * DAY) }), T0);
+      chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 35 * DAY) }), T0);
+      chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 40 * DAY), sequence: 3 }), T0 + DAY);
+      expect(chain.queued()).toEqual([
+        { kind: 'add_user', at: T0 + 4 * DAY },
+        { kind: 'disable_user', at: T0 + 40 * DAY },
+        { kind: 'delete_user:delete', at: T0 + 70 * DAY },
+      ]);
+      // HR moves the leave before the start: the person never starts, the invitation is withdrawn.
+      const early = chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 3 * DAY), sequence: 4 }), T0 + 2 * DAY);
+      expect(early.decisions).toContain('left before the invitation went out: invitation cancelled');
+      expect(chain.queued()).toEqual([]);
+      chain.run(T0 + 100 * DAY);
+      expect(chain.executed).toEqual([]);
+    });
+
+    it('follows a start date moved past the leave date: the invitation is withdrawn', () => {
+      const chain = new PlanChain(policy);
+      chain.apply(joined({ effectiveAt: iso(T0 + 5 * DAY) }), T0);
+      chain.apply(left({ phase: 'scheduled', effectiveAt: iso(T0 + 35 * DAY) }), T0);
+      // The start moves to after the leave (HR corrects the joiner): the person never works.
+      chain.apply(joined({ effectiveAt: iso(T0 + 40 * DAY), status: 'pending', sequence: 3 }), T0 + DAY);
+      chain.run(T0 + 100 * DAY);
+      expect(chain.executed.map((c) => c.kind)).not.toContain('add_user');
+    });
+
     it('withdraws the invitation (uninvite) of someone who leaves before starting', () => {
       const chain = new PlanChain(policy);
       chain.apply(joined({ effectiveAt: iso(T0 + 10 * DAY) }), T0);
@@ -193,7 +268,10 @@ describe('planHrEvent', () => {
         { kind: 'disable_multifactor', username: EMAIL },
         { kind: 'delete_user', username: EMAIL, action: 'remove' },
       ]);
-      expect(chain.person?.lastpass).toBeUndefined();
+      // The account is planned until the removal has run, then it is gone.
+      expect(chain.person?.lifecycle?.accountEndsAt).toBe(T0 + DAY);
+      expect(existingAccount(chain.person, T0 + DAY, true)).toBeDefined();
+      expect(existingAccount(chain.person, T0 + DAY, false)).toBeUndefined();
     });
 
     it('plans nothing new when the same leave is announced again', () => {

@@ -81,7 +81,7 @@ describe('batchable kinds: one call for the whole array', () => {
     ]);
     expect(outcomes).toEqual([
       { status: 'done' },
-      { status: 'failed', reason: 'LastPass WARN: ghost@x.com does not exist' },
+      { status: 'failed', reason: 'LastPass WARN: ghost@x.com does not exist', unknownUser: true },
     ]);
     expect(cmds()).toEqual(['batchchangegrp']);
   });
@@ -108,7 +108,7 @@ describe('batchable kinds: one call for the whole array', () => {
     expect(outcomes).toEqual([
       { status: 'done' },
       { status: 'done', detail: 'already disabled' },
-      { status: 'failed', reason: 'no such user in LastPass; LastPass listed the user as unchanged' },
+      { status: 'failed', reason: 'no such user in LastPass; LastPass listed the user as unchanged', unknownUser: true },
     ]);
     expect(cmds()).toEqual(['disableuser', 'getuserdata', 'getuserdata']);
     expect(server.requests[0]?.body['data']).toEqual(['a@x.com', 'b@x.com', 'ghost@x.com']);
@@ -224,6 +224,45 @@ describe('batchable kinds: one call for the whole array', () => {
       ]);
       expect(outcomes.map((outcome) => outcome.status)).toEqual(['done', 'done']);
       expect(cmds()).toEqual(['batchadd', 'getuserdata']);
+    });
+  });
+
+  describe('a username LastPass does not know', () => {
+    it('is flagged on a batch refusal, a single command and a partial answer, but not for a missing group', async () => {
+      answerByCommand({
+        disableuser: { body: { status: 'FAIL', errors: ['gone@x.com does not exist'] } },
+        updateuser: { body: { status: 'FAIL', errors: ['gone@x.com does not exist'] } },
+        batchchangegrp: { body: { status: 'WARN', errors: ['gone@x.com: group "Eng" does not exist', 'other@x.com does not exist'] } },
+      });
+      const [disable] = await gateway.execute([{ kind: 'disable_user', username: 'gone@x.com' }]);
+      const [update] = await gateway.execute([{ kind: 'update_user', username: 'gone@x.com', fullname: 'G' }]);
+      const groups = await gateway.execute([
+        { kind: 'change_groups', username: 'gone@x.com', add: ['Eng'], del: [] },
+        { kind: 'change_groups', username: 'other@x.com', add: ['Eng'], del: [] },
+      ]);
+      expect(disable).toMatchObject({ status: 'failed', unknownUser: true });
+      expect(update).toMatchObject({ status: 'failed', unknownUser: true });
+      expect(groups[0]).toEqual({ status: 'failed', reason: 'LastPass WARN: gone@x.com: group "Eng" does not exist' });
+      expect(groups[1]).toMatchObject({ status: 'failed', unknownUser: true });
+    });
+
+    it('is looked for under other addresses: first one LastPass has as a user or an invitation', async () => {
+      answerByCommand({
+        getuserdata: (request) => {
+          const name = (request.body['data'] as { username: string }).username;
+          if (name === 'b@x.com') return { body: { total: 0, count: 0, Users: [], invited: ['B@x.com'] } };
+          if (name === 'c@x.com') return { body: { total: 1, count: 1, Users: { '1': { username: 'c@x.com', disabled: false } } } };
+          return { body: { total: 0, count: 0, Users: [] } };
+        },
+      });
+      expect(await gateway.locate(['a@x.com', 'b@x.com', 'c@x.com'])).toEqual({ status: 'found', username: 'b@x.com' });
+      expect(await gateway.locate(['a@x.com', 'c@x.com'])).toEqual({ status: 'found', username: 'c@x.com' });
+      expect(await gateway.locate(['a@x.com'])).toEqual({ status: 'absent' });
+    });
+
+    it('a failed lookup is an outcome, never a rejection', async () => {
+      server.script({ status: 503, body: '' });
+      expect(await gateway.locate(['a@x.com'])).toMatchObject({ status: 'retry' });
     });
   });
 
