@@ -61,6 +61,11 @@ export interface UpdateEmailCommand {
   readonly kind: 'update_email';
   readonly oldEmail: string;
   readonly newEmail: string;
+  /**
+   * What a new invitation carries if the account was never activated: LastPass refuses to change
+   * the email of such an account, so the invitation is withdrawn and the new address invited.
+   */
+  readonly reinvite?: Pick<AddUserCommand, 'fullname' | 'groups' | 'defaultPassword' | 'passwordResetRequired'>;
 }
 
 /** Single-user account actions that only take a username. */

@@ -2,8 +2,12 @@ import type { LastPassCommand } from './commands.ts';
 
 /** What became of one command after the gateway tried it. */
 export type CommandOutcome =
-  /** The effect holds now (including "already so": re-running a command whose effect holds is a success). */
-  | { readonly status: 'done'; readonly detail?: string }
+  /**
+   * The effect holds now (including "already so": re-running a command whose effect holds is a
+   * success). `movedTo`: the account is now under this address (a never-activated invitation
+   * withdrawn and sent to the new address), so the person's later commands go there.
+   */
+  | { readonly status: 'done'; readonly detail?: string; readonly movedTo?: string }
   /** Worth trying again later: network trouble, throttling, a 5xx. */
   | {
       readonly status: 'retry';

@@ -7,6 +7,7 @@ import {
   type DisableUserCommand,
   type EnableUserCommand,
   type LastPassCommand,
+  type UpdateEmailCommand,
 } from '../core/commands.ts';
 import { addressOf } from '../core/account-identity.ts';
 import type { CommandOutcome, LastPassGateway, LocateResult } from '../core/lastpass-gateway.port.ts';
@@ -220,11 +221,46 @@ export class LastPassGatewayAdapter implements LastPassGateway {
         const [outcome] = await checkEffects(this.#client, [deleteQuestion(command, error.message)]);
         return outcome ?? outcomeOfError(error);
       }
+      if (command.kind === 'update_email' && error instanceof LastPassRejectedError && saysNotActivated([error.message, ...error.errors])) {
+        return this.#inviteNewAddress(command);
+      }
       const outcome = outcomeOfError(error);
       if (outcome.status === 'failed' && error instanceof LastPassRejectedError && saysUnknown([error.message, ...error.errors], addressOf(command))) {
+        // An email change sent again after a lost answer: the account may already be where it should.
+        if (command.kind === 'update_email' && (await this.locate([command.newEmail])).status === 'found') {
+          return { status: 'done', detail: `${command.newEmail} is in LastPass already`, movedTo: command.newEmail.toLowerCase() };
+        }
         return { ...outcome, unknownUser: true };
       }
       return outcome;
+    }
+  }
+
+  /**
+   * LastPass changes the email of an activated account only (the user confirms from the old
+   * address); an invitation nobody accepted has no account to change. So the invitation is
+   * withdrawn (`deluser` 3) and the new address invited with the same name and groups: the person
+   * gets one invitation, at the address HR now has. Each step is safe to repeat: an invitation
+   * already withdrawn, or one already sent to the new address, counts as done.
+   */
+  async #inviteNewAddress(command: UpdateEmailCommand): Promise<CommandOutcome> {
+    const { oldEmail, newEmail } = command;
+    const reinvite = command.reinvite ?? { groups: [] };
+    try {
+      try {
+        await this.#client.deleteUser(oldEmail, 'uninvite');
+      } catch (error) {
+        if (!(error instanceof LastPassRejectedError && saysUnknown([error.message, ...error.errors], oldEmail))) throw error;
+      }
+      const [added] = await this.#executeBatch([{ kind: 'add_user', username: newEmail, ...reinvite }]);
+      if (added?.status !== 'done') return added ?? { status: 'failed', reason: `LastPass did not report the invitation of ${newEmail}` };
+      return {
+        status: 'done',
+        detail: `${oldEmail} never accepted the invitation, so LastPass cannot change its email: the invitation was withdrawn and ${newEmail} invited`,
+        movedTo: newEmail.toLowerCase(),
+      };
+    } catch (error) {
+      return outcomeOfError(error);
     }
   }
 
@@ -295,6 +331,11 @@ function saysUnknown(texts: readonly string[], username: string): boolean {
   const escaped = username.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`(?<![A-Za-z0-9._%+-])${escaped}\\s+does not exist`, 'i');
   return escaped !== '' && texts.some((text) => pattern.test(text));
+}
+
+/** LastPass's refusal of an email change for an account nobody activated yet. */
+function saysNotActivated(texts: readonly string[]): boolean {
+  return texts.some((text) => /not (been )?activated|never activated|not yet activated|pending invitation/i.test(text));
 }
 
 /** LastPass's refusal of a `batchadd` entry for a user it already has. */

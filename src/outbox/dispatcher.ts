@@ -242,7 +242,10 @@ export class Dispatcher {
         reason: 'the gateway returned no outcome for this command',
         mayHaveApplied: true,
       };
-      if (outcome.status === 'done') done.set(outcome.detail, [...(done.get(outcome.detail) ?? []), claimed.id]);
+      if (outcome.status === 'done') {
+        if (outcome.movedTo !== undefined) await this.#deps.accounts?.moved(claimed.personId, addressOf(claimed.command), outcome.movedTo, now);
+        done.set(outcome.detail, [...(done.get(outcome.detail) ?? []), claimed.id]);
+      }
       else if (outcome.status === 'failed' && outcome.unknownUser === true && this.#deps.accounts !== undefined) {
         await this.#resolveUnknownUser(claimed, outcome, this.#deps.accounts, jitter, now);
       } else if (outcome.status === 'auth_failed') {

@@ -88,6 +88,26 @@ describe.each(ENGINES)('account identity on %s', (engine) => {
     expect(disable?.status).toBe('done');
   });
 
+  it('withdraws a never-accepted invitation and invites the new address, carrying the groups (case 3)', async () => {
+    const r = (rig = await LifecycleRig.start(engine, policy));
+    await r.hr(event('joined', { department: 'Sales' }));
+    await r.drain();
+    await r.hr(event('attributes_changed', { email: fresh, department: 'Sales' }));
+    await r.drain();
+    expect(await r.user(old)).toBeUndefined();
+    expect((await r.users()).find((u) => u.username === old)).toMatchObject({ uninvited: true });
+    expect(await r.user(fresh)).toMatchObject({ invited: true, groups: ['hr-all', 'hr-sales'], fullname: 'Jane Doe' });
+    expect(await r.commands('dead')).toEqual([]);
+    const [change] = (await r.commands()).filter((c) => c.kind === 'update_email');
+    expect(change?.status).toBe('done');
+    // The person is known under the new address from now on: a leave disables that account.
+    await r.hr(event('left', { email: fresh, phase: 'immediate' }));
+    await r.drain();
+    expect(await r.user(fresh)).toMatchObject({ disabled: true });
+    const emails = await r.control<{ emails: { to: string; kind: string }[] }>('emails');
+    expect(emails.emails.filter((e) => e.kind === 'invitation').map((e) => e.to)).toEqual([old, fresh]);
+  });
+
   it('disables a leaver under the old address while the email change is not confirmed', async () => {
     const r = (rig = await LifecycleRig.start(engine, policy));
     await r.hr(event('joined'));

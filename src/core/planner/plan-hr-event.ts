@@ -154,7 +154,8 @@ function joinerChanges(ctx: Context, account: LastPassAccount | undefined): { st
   }
   let pendingEmail = account.pendingEmail;
   if (!knownAs(account, desired.username)) {
-    steps.push({ command: { kind: 'update_email', oldEmail: username, newEmail: desired.username } });
+    const { kind: _add, username: _name, ...reinvite } = invitation(policy, { username: desired.username, fullname: desired.fullname, groups: account.groups });
+    steps.push({ command: { kind: 'update_email', oldEmail: username, newEmail: desired.username, reinvite } });
     pendingEmail = desired.username;
     decisions.push(`email change ${username} → ${desired.username}: pending until the user confirms`);
   }

@@ -132,7 +132,13 @@ describe('planHrEvent', () => {
       const chain = activePerson();
       const plan = chain.apply(moved({ email: 'jane.smith@acme.example', department: 'Sales' }), T0 + DAY);
       expect(plan.steps.map((s) => s.command)).toEqual([
-        { kind: 'update_email', oldEmail: EMAIL, newEmail: 'jane.smith@acme.example' },
+        // Should the invitation never have been accepted, it is sent again to the new address, as the account stands then.
+        {
+          kind: 'update_email',
+          oldEmail: EMAIL,
+          newEmail: 'jane.smith@acme.example',
+          reinvite: { fullname: 'Jane Doe', groups: ['hr-all', 'hr-eng'] },
+        },
         { kind: 'change_groups', username: EMAIL, add: ['hr-sales'], del: ['hr-eng'] },
       ]);
       expect(chain.person?.lastpass).toMatchObject({ username: EMAIL, pendingEmail: 'jane.smith@acme.example' });
