@@ -471,11 +471,11 @@ describe('gateway against the simulator', () => {
       ]);
     expect(await run()).toEqual([
       { status: 'done' },
-      { status: 'failed', reason: 'LastPass success: ghost@example.com does not exist' },
+      { status: 'failed', reason: 'LastPass success: ghost@example.com does not exist', unknownUser: true },
     ]);
     expect(await run()).toEqual([
       { status: 'done', detail: 'already disabled' },
-      { status: 'failed', reason: 'LastPass success: ghost@example.com does not exist' },
+      { status: 'failed', reason: 'LastPass success: ghost@example.com does not exist', unknownUser: true },
     ]);
   });
 
@@ -495,7 +495,7 @@ describe('gateway against the simulator', () => {
         { kind: 'change_groups', username: 'a@example.com', add: ['X'], del: [] },
         { kind: 'change_groups', username: 'ghost@example.com', add: ['X'], del: [] },
       ]),
-    ).toEqual([{ status: 'done' }, { status: 'failed', reason: 'LastPass WARN: ghost@example.com does not exist' }]);
+    ).toEqual([{ status: 'done' }, { status: 'failed', reason: 'LastPass WARN: ghost@example.com does not exist', unknownUser: true }]);
     expect(
       await gateway.execute([
         { kind: 'reinvite_user', username: 'inv@example.com' },
