@@ -10,6 +10,7 @@ import type { HrInput } from './app/hr-input.ts';
 import { startReconcileInterval } from './app/reconcile/reconcile-interval.ts';
 import type { ScimDeps } from './app/scim/scim-deps.ts';
 import type { Config, DispatchConfig, LastPassConfig } from './config/config.ts';
+import type { Policy } from './core/policy/policy.ts';
 import type { Clock } from './core/ports.ts';
 import { Secret } from './core/secret.ts';
 import { hrWebhookRouter } from './consumers/hr-webhook.router.ts';
@@ -61,6 +62,8 @@ export interface RunningLpprov {
   readonly scimAuth: 'configured' | 'generated';
   /** The generated SCIM token, only on the start that created it: shown once, never stored. */
   readonly newScimToken: string | undefined;
+  /** Who decides LastPass groups (policy authority.groups), and how many group rules the policy has. */
+  readonly groups: { readonly authority: Policy['authority']['groups']; readonly rules: number };
   /** Stops taking input first, then dispatch, then closes connections; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -133,7 +136,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
         logger,
         metrics,
         preconditions: new SqlPreconditionCheck(db, policy.legalHoldPersonIds),
-        accounts: new SqlAccountAddressBook(db),
+        accounts: new SqlAccountAddressBook(db, policy),
       },
       settings,
     );
@@ -249,6 +252,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
       scimUrl: config.scimBaseUrl ?? `${httpUrl}${SCIM_MOUNT_PATH}`,
       scimAuth: generatedDigests === undefined ? 'configured' : 'generated',
       newScimToken,
+      groups: { authority: policy.authority.groups, rules: policy.groupRules.length },
       stop: stopAll,
     };
   } catch (error) {

@@ -95,6 +95,7 @@ function recording(scope: TransactionScope, journal: MutableJournal): Transactio
         await scope.deadLetters.add(letter);
         journal.deadLetters.push(letter);
       },
+      resolveOpen: (sources, resolution, now) => scope.deadLetters.resolveOpen(sources, resolution, now),
     },
   };
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 
 import { registerAuditCommand } from './audit.command.ts';
+import { registerDeadLettersCommand } from './dead-letters/dead-letters.command.ts';
 import { registerLastPassCommand } from './lastpass/lastpass.command.ts';
 import { registerMigrateCommand } from './migrate.command.ts';
 import { registerOutboxCommand } from './outbox/outbox.command.ts';
@@ -24,6 +25,7 @@ registerSimulatorCommand(program);
 registerLastPassCommand(program);
 registerMigrateCommand(program);
 registerOutboxCommand(program);
+registerDeadLettersCommand(program);
 registerAuditCommand(program);
 registerPlanCommand(program);
 registerReconcileCommand(program);

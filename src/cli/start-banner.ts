@@ -16,6 +16,7 @@ export function formatStartBanner(config: Config, running: RunningLpprov): strin
     ['Kafka', config.kafka === undefined ? 'off (set KAFKA_BROKERS to consume HR events)' : `${config.kafka.brokers.join(',')} topic ${config.kafka.topic}, group ${config.kafka.groupId}`],
     ['Database', describeDatabase(config.database)],
     ['LastPass', running.simulated ? `SIMULATION MODE: in-process simulator at ${running.lastpassUrl}` : running.lastpassUrl],
+    ['Groups', groupsLine(running)],
     ['Health', `${running.httpUrl}/healthz  ${running.httpUrl}/readyz  ${running.httpUrl}/metrics`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -36,6 +37,19 @@ export function formatStartBanner(config: Config, running: RunningLpprov): strin
     );
   }
   return `${lines.join('\n')}\n\n`;
+}
+
+function groupsLine({ groups }: RunningLpprov): string {
+  switch (groups.authority) {
+    case 'idp':
+      return groups.rules === 0
+        ? 'from the identity provider: groups pushed over SCIM become LastPass groups (the policy has no group rules)'
+        : 'from the identity provider: groups pushed over SCIM become LastPass groups (policy authority.groups: idp)';
+    case 'rules':
+      return `from the policy's ${groups.rules} group rule${groups.rules === 1 ? '' : 's'}; groups pushed over SCIM are not used (authority.groups: rules)`;
+    case 'none':
+      return 'lpprov manages no groups (policy authority.groups: none)';
+  }
 }
 
 function scimTokenLine(running: RunningLpprov): string {

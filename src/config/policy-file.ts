@@ -136,7 +136,8 @@ export function parsePolicy(document: unknown, origin = 'policy'): Policy {
     security: {
       requireMasterPasswordChangeOnPrivilegedMove: p.security?.on_privileged_move?.require_master_password_change ?? false,
     },
-    authority: { lifecycle: p.authority?.lifecycle ?? 'hris', groups: p.authority?.groups ?? 'rules' },
+    // Without group rules, the rules would give nobody a group: the groups an IdP pushes count.
+    authority: { lifecycle: p.authority?.lifecycle ?? 'hris', groups: p.authority?.groups ?? ((p.group_rules ?? []).length > 0 ? 'rules' : 'idp') },
   };
 
   const problems: string[] = [];

@@ -8,7 +8,7 @@ import { isManagedGroup, type Policy } from './policy/policy.ts';
  */
 
 /** The `batchadd` for a new account: the desired name and groups, and the joiner password policy. */
-export function invitation(policy: Policy, account: Pick<DesiredAccount, 'username' | 'fullname' | 'groups'>): AddUserCommand {
+export function invitation(policy: Pick<Policy, 'joiner'>, account: Pick<DesiredAccount, 'username' | 'fullname' | 'groups'>): AddUserCommand {
   return {
     kind: 'add_user',
     username: account.username,

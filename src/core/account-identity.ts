@@ -19,7 +19,7 @@ import type { PersonRecord } from './ports.ts';
 
 /** Every address the person's account may be under, planned name first, lower-case, no repeats. */
 export function knownAddresses(person: PersonRecord): string[] {
-  const addresses = [person.lastpass?.username, person.lastpass?.pendingEmail, person.desired.username];
+  const addresses = [person.lastpass?.username, person.lastpass?.pendingEmail, ...(person.lastpass?.aliases ?? []), person.desired.username];
   return [...new Set(addresses.filter((a): a is string => a !== undefined && a !== '').map((a) => a.toLowerCase()))];
 }
 
@@ -34,22 +34,35 @@ export function readdressed(command: LastPassCommand, username: string): LastPas
   return { ...command, username };
 }
 
-/** The planned account once LastPass is known to hold it under `username`. */
+/** The planned account once LastPass is known to hold it under `username`; the old name becomes an alias. */
 export function accountUnder(account: LastPassAccount, username: string): LastPassAccount {
-  const { pendingEmail, ...rest } = account;
-  const stillPending = pendingEmail !== undefined && pendingEmail.toLowerCase() !== username.toLowerCase() ? { pendingEmail } : {};
-  return { ...rest, ...stillPending, username: username.toLowerCase() };
+  const { pendingEmail, aliases: _aliases, ...rest } = account;
+  const to = username.toLowerCase();
+  const stillPending = pendingEmail !== undefined && pendingEmail.toLowerCase() !== to ? { pendingEmail } : {};
+  return { ...rest, ...stillPending, username: to, ...withAliases(account, [account.username], to) };
+}
+
+/** The account's aliases with `more` added, without `current` (the username) or repeats; absent when none. */
+export function withAliases(account: LastPassAccount, more: readonly (string | undefined)[], current = account.username): { aliases?: string[] } {
+  const aliases = [...new Set([...(account.aliases ?? []), ...more].filter((a): a is string => a !== undefined).map((a) => a.toLowerCase()))].filter(
+    (a) => a !== current.toLowerCase(),
+  );
+  return aliases.length === 0 ? {} : { aliases };
 }
 
 /** What to do with a command LastPass refused because it does not know the username. */
 export type UnknownUserDecision =
   | { readonly kind: 'readdress'; readonly to: string }
   | { readonly kind: 'done'; readonly detail: string }
+  | { readonly kind: 'invite'; readonly detail: string }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /**
  * Taking access away from an account that is under no address lpprov knows leaves nothing to
- * take away: done. Anything that needs the account fails, naming every address tried.
+ * take away: done. A change for someone working (enable, name, groups, email) whose account is
+ * gone (an invitation withdrawn, an account an administrator deleted) becomes an invitation with
+ * the planned name and groups at the desired address. Account actions on no account fail, naming
+ * every address tried.
  */
 export function whenUnknown(command: LastPassCommand, foundUnder: string | undefined, tried: readonly string[]): UnknownUserDecision {
   if (foundUnder !== undefined) return { kind: 'readdress', to: foundUnder.toLowerCase() };
@@ -59,11 +72,12 @@ export function whenUnknown(command: LastPassCommand, foundUnder: string | undef
     case 'delete_user':
     case 'disable_multifactor':
       return { kind: 'done', detail: `${where}: there is no access to take away` };
-    case 'add_user':
     case 'update_user':
     case 'change_groups':
     case 'enable_user':
     case 'update_email':
+      return { kind: 'invite', detail: `${where}: the person is working, so the account is invited again` };
+    case 'add_user':
     case 'reinvite_user':
     case 'reset_password':
     case 'require_master_password_change':

@@ -23,4 +23,10 @@ export interface LastPassAccount {
    * user confirms, so commands keep using `username` until reconciliation sees the change.
    */
   readonly pendingEmail?: string;
+  /**
+   * Other addresses the account may be under: earlier usernames and email changes lpprov asked
+   * for. LastPass moves an account only when its user confirms, perhaps much later, so a command
+   * for an address LastPass does not know looks the account up under these too.
+   */
+  readonly aliases?: readonly string[];
 }

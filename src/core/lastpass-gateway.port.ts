@@ -6,8 +6,16 @@ export type CommandOutcome =
    * The effect holds now (including "already so": re-running a command whose effect holds is a
    * success). `movedTo`: the account is now under this address (a never-activated invitation
    * withdrawn and sent to the new address), so the person's later commands go there.
+   * `accountKept`: a removal that did not remove (an accepted invitation was deactivated instead).
    */
-  | { readonly status: 'done'; readonly detail?: string; readonly movedTo?: string }
+  | {
+      readonly status: 'done';
+      readonly detail?: string;
+      readonly movedTo?: string;
+      readonly accountKept?: boolean;
+      /** A removal found no user of that name: done, unless the account is under another address. */
+      readonly userAbsent?: boolean;
+    }
   /** Worth trying again later: network trouble, throttling, a 5xx. */
   | {
       readonly status: 'retry';

@@ -102,6 +102,8 @@ export interface DeadLetter {
 
 export interface DeadLetterRepository {
   add(letter: DeadLetter): Promise<void>;
+  /** Closes the open dead letters of these sources (the input came again and was taken); returns how many. */
+  resolveOpen(sources: readonly string[], resolution: string, now: number): Promise<number>;
 }
 
 /** Everything one use case may touch, inside one transaction. */
@@ -136,4 +138,13 @@ export interface AccountAddressBook {
    * every command of the person not finished yet that addresses `from` addresses `to` instead.
    */
   moved(personId: string, from: string, to: string, now: number): Promise<void>;
+  /**
+   * The person's account is gone from LastPass while they are working: outbox command `outboxId`
+   * becomes an invitation with the planned name and groups at the desired address, the planned
+   * account says so, and the person's other unfinished commands address it. Returns the address,
+   * or undefined when the person is unknown.
+   */
+  invite(personId: string, outboxId: number, now: number): Promise<string | undefined>;
+  /** A removal, deletion or withdrawn invitation of `username` has run: the person has no account any more. */
+  ended(personId: string, username: string, now: number): Promise<void>;
 }

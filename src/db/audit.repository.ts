@@ -1,4 +1,5 @@
 import type { CommandKind, LastPassCommand } from '../core/commands.ts';
+import { DEAD_LETTER_COLUMNS, type DeadLetterRecord, type DeadLetterRow, deadLetterOf } from './dead-letter-admin.ts';
 import { type SqlExecutor, type SqlValue, toNumber } from './sql-database.ts';
 
 /** One inbox row: an input lpprov took for the person. The last three are absent before migration 0007. */
@@ -45,11 +46,28 @@ export interface AuditAttempt {
   readonly owner: string | undefined;
 }
 
+/** An input dead letter of the person: a SCIM change lpprov refused (src/app/scim/plan-scim-user.ts). */
+export interface AuditDeadLetter extends DeadLetterRow {
+  /** The person it names; undefined when it names only a userName nobody is known by (a refused create). */
+  readonly personId: string | undefined;
+}
+
 export interface AuditRows {
   readonly inputs: readonly AuditInput[];
   readonly commands: readonly AuditCommand[];
   readonly attempts: readonly AuditAttempt[];
+  readonly deadLetters: readonly AuditDeadLetter[];
 }
+
+/** A source ending that names a person: `/Users/<id>`, or `/Users?userName=<name>` for a refused create. */
+interface SourceEnding {
+  readonly ending: string;
+  /** userName is case-insensitive in SCIM (RFC 7643); a SCIM id is not. */
+  readonly ignoreCase: boolean;
+  readonly personId: string | undefined;
+}
+
+const SCIM_PERSON = 'scim:';
 
 interface InputRow {
   [column: string]: unknown;
@@ -115,15 +133,23 @@ export class SqlAuditReader {
       [query],
     );
     if (known.length > 0) return [query];
+    // A SCIM user LastPass cannot have may be known only through the dead letter of its refusal.
+    if (query.startsWith(SCIM_PERSON) && (await this.#deadLettersEnding([idEnding(query)])).length > 0) return [query];
     const rows = await this.#db.query<{ person_id: string }>('SELECT person_id FROM people WHERE username = $1 ORDER BY person_id', [
       query.trim().toLowerCase(),
     ]);
     return rows.map((row) => row.person_id);
   }
 
-  /** Every input, command and command outcome of these people. */
-  async rowsFor(personIds: readonly string[]): Promise<AuditRows> {
-    if (personIds.length === 0) return { inputs: [], commands: [], attempts: [] };
+  /**
+   * Every input, command, command outcome and input dead letter of these people. Dead letters
+   * are SCIM refusals: those of a `scim:<id>` person's `/Users/<id>`, and refused creates (which
+   * have no id yet) under one of the person's usernames or one of `usernames` (a query naming
+   * nobody but such a refusal).
+   */
+  async rowsFor(personIds: readonly string[], usernames: readonly string[] = []): Promise<AuditRows> {
+    const deadLetters = await this.#deadLettersFor(personIds, usernames);
+    if (personIds.length === 0) return { inputs: [], commands: [], attempts: [], deadLetters };
     const params: SqlValue[] = [...personIds];
     const among = `(${personIds.map((_, i) => `$${i + 1}`).join(', ')})`;
     const inputs = await this.#db.query<InputRow>(
@@ -143,8 +169,62 @@ export class SqlAuditReader {
        WHERE o.person_id IN ${among} ORDER BY a.id`,
       params,
     );
-    return { inputs: inputs.map(inputOf), commands: commands.map(commandOf), attempts: attempts.map(attemptOf) };
+    return { inputs: inputs.map(inputOf), commands: commands.map(commandOf), attempts: attempts.map(attemptOf), deadLetters };
   }
+
+  async #deadLettersFor(personIds: readonly string[], usernames: readonly string[]): Promise<AuditDeadLetter[]> {
+    const endings: SourceEnding[] = [];
+    for (const personId of personIds) {
+      if (personId.startsWith(SCIM_PERSON)) endings.push(idEnding(personId));
+      for (const name of await this.#usernamesOf(personId)) endings.push(...userNameEndings(name, personId));
+    }
+    for (const name of usernames) endings.push(...userNameEndings(name, undefined));
+    return this.#deadLettersEnding(endings);
+  }
+
+  /** The names a person is known by: the LastPass username planned, and a SCIM user's userName. */
+  async #usernamesOf(personId: string): Promise<string[]> {
+    const rows = await this.#db.query<{ name: string | null }>(
+      `SELECT username AS name FROM people WHERE person_id = $1
+       UNION ALL SELECT user_name AS name FROM scim_users WHERE id = $2`,
+      [personId, personId.startsWith(SCIM_PERSON) ? personId.slice(SCIM_PERSON.length) : personId],
+    );
+    return rows.flatMap((row) => (row.name === null ? [] : [row.name]));
+  }
+
+  /** The SCIM dead letters whose source ends in one of `endings`, oldest first, each under the first person it names. */
+  async #deadLettersEnding(endings: readonly SourceEnding[]): Promise<AuditDeadLetter[]> {
+    if (endings.length === 0) return [];
+    const params: SqlValue[] = [];
+    const conditions = endings.map((ending) => {
+      params.push(ending.ignoreCase ? ending.ending.toLowerCase() : ending.ending);
+      const value = `CAST($${params.length} AS TEXT)`;
+      // substr rather than LIKE '%…': a userName may hold % or _, and LIKE's case rules differ between the engines.
+      const tail = `substr(source, length(source) - length(${value}) + 1)`;
+      return `(length(source) >= length(${value}) AND ${ending.ignoreCase ? `LOWER(${tail})` : tail} = ${value})`;
+    });
+    const rows = await this.#db.query<DeadLetterRecord>(
+      `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE source LIKE 'scim:%' AND (${conditions.join(' OR ')}) ORDER BY created_at, id`,
+      params,
+    );
+    return rows.map((row) => {
+      const letter = deadLetterOf(row);
+      const named = endings.find((e) =>
+        e.ignoreCase ? letter.source.toLowerCase().endsWith(e.ending.toLowerCase()) : letter.source.endsWith(e.ending),
+      );
+      return { ...letter, personId: named?.personId };
+    });
+  }
+}
+
+function idEnding(personId: string): SourceEnding {
+  return { ending: `/Users/${personId.slice(SCIM_PERSON.length)}`, ignoreCase: false, personId };
+}
+
+/** A refused create names the userName as the SCIM endpoint writes it (URL-encoded), or as it is. */
+function userNameEndings(name: string, personId: string | undefined): SourceEnding[] {
+  const forms = new Set([encodeURIComponent(name), name]);
+  return [...forms].map((form) => ({ ending: `/Users?userName=${form}`, ignoreCase: true, personId }));
 }
 
 function inputOf(row: InputRow): AuditInput {

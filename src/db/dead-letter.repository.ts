@@ -16,4 +16,16 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
       letter.createdAt,
     ]);
   }
+
+  async resolveOpen(sources: readonly string[], resolution: string, now: number): Promise<number> {
+    let resolved = 0;
+    for (const source of sources) {
+      resolved += await this.#db.execute('UPDATE dead_letters SET resolved_at = $1, resolution = $2 WHERE source = $3 AND resolved_at IS NULL', [
+        now,
+        resolution,
+        source,
+      ]);
+    }
+    return resolved;
+  }
 }

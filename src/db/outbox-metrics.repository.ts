@@ -31,8 +31,8 @@ export class SqlOutboxMetricsRepository implements OutboxMetricsSource {
 
   async read(now: number): Promise<OutboxMetricsSnapshot> {
     const rows = await this.#db.query<OpenCommandRow>(OPEN_COMMANDS_SQL, [now]);
-    // dead_letters grows only with inputs that could not be accepted, which stay rare.
-    const [letters] = await this.#db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM dead_letters');
+    // Open ones only (on their partial index): a retried or discarded dead letter needs nobody any more.
+    const [letters] = await this.#db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM dead_letters WHERE resolved_at IS NULL');
     let queueDepth = 0;
     let oldestDueSince: number | null = null;
     const commands = rows.map((row) => {

@@ -50,7 +50,7 @@ function judge(question: EffectQuestion, data: UserData): CommandOutcome {
   switch (question.expected) {
     case 'absent':
       return user === undefined && !invited
-        ? { status: 'done', detail: 'already absent from LastPass' }
+        ? { status: 'done', detail: 'already absent from LastPass', userAbsent: true }
         : { status: 'failed', reason: question.doubt };
     case 'disabled':
     case 'enabled': {

@@ -213,10 +213,17 @@ export class LastPassGatewayAdapter implements LastPassGateway {
   }
 
   async #executeOne(command: SingleCommand): Promise<CommandOutcome> {
+    // Readdressed to where the account already is (a new invitation at the new address).
+    if (command.kind === 'update_email' && sameUsername(command.oldEmail, command.newEmail)) {
+      return { status: 'done', detail: `the account is under ${command.newEmail} already` };
+    }
     try {
       await this.#sendOne(command);
       return { status: 'done' };
     } catch (error) {
+      if (command.kind === 'delete_user' && command.action === 'uninvite' && error instanceof LastPassRejectedError) {
+        return this.#withdrawAccepted(command, outcomeOfError(error));
+      }
       if (command.kind === 'delete_user' && error instanceof LastPassRejectedError) {
         const [outcome] = await checkEffects(this.#client, [deleteQuestion(command, error.message)]);
         return outcome ?? outcomeOfError(error);
@@ -233,6 +240,26 @@ export class LastPassGatewayAdapter implements LastPassGateway {
         return { ...outcome, unknownUser: true };
       }
       return outcome;
+    }
+  }
+
+  /**
+   * An uninvite LastPass refused: the invitation is gone already (done), or it was accepted and
+   * the person has a vault, which is deactivated instead: someone who will not work here keeps
+   * no access, and the removal planned after the grace period takes the account away.
+   */
+  async #withdrawAccepted(command: DeleteUserCommand, refusal: CommandOutcome): Promise<CommandOutcome> {
+    try {
+      const data = await this.#client.getUserData({ username: command.username });
+      const user = data.users.find((candidate) => sameUsername(candidate.username, command.username));
+      const invited = data.invited.some((email) => sameUsername(email, command.username));
+      if (user === undefined && !invited) return { status: 'done', detail: 'no invitation left to withdraw: already absent from LastPass', userAbsent: true };
+      if (user === undefined || invited) return refusal;
+      const [outcome] = await this.#executeBatch([{ kind: 'disable_user', username: command.username }]);
+      if (outcome?.status !== 'done') return outcome ?? refusal;
+      return { status: 'done', detail: 'the invitation had been accepted, so the account was deactivated instead of uninvited', accountKept: true };
+    } catch (error) {
+      return outcomeOfError(error);
     }
   }
 

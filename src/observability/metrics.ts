@@ -139,7 +139,7 @@ export class LpprovMetrics {
 
   readonly inputDeadLetters = new Gauge({
     name: 'lpprov_input_dead_letters',
-    help: 'Inputs that could not be accepted (rows in the dead_letters table: invalid Kafka messages and webhook items)',
+    help: 'Open input dead letters: inputs that could not be accepted (invalid Kafka messages and webhook items, refused SCIM users) and that nobody has retried or discarded yet (lpprov dead-letters)',
     registers: [this.registry],
     collect: () => this.#refresh(),
   });

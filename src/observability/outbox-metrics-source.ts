@@ -16,7 +16,7 @@ export interface OutboxMetricsSnapshot {
   readonly queueDepth: number;
   /** Epoch ms since when the longest-waiting due pending command has been due; null: none. */
   readonly oldestDueSince: number | null;
-  /** Rows in dead_letters: inputs that could not be accepted. */
+  /** Open rows in dead_letters: inputs that could not be accepted, not yet retried or discarded. */
   readonly inputDeadLetters: number;
 }
 

@@ -242,8 +242,14 @@ export class Dispatcher {
         reason: 'the gateway returned no outcome for this command',
         mayHaveApplied: true,
       };
-      if (outcome.status === 'done') {
+      if (outcome.status === 'done' && outcome.userAbsent === true && this.#deps.accounts !== undefined) {
+        // Nobody of that name: the removal is done, unless the account is under another address.
+        const absent = { status: 'failed', reason: outcome.detail ?? 'no such user in LastPass', unknownUser: true } as const;
+        await this.#resolveUnknownUser(claimed, absent, this.#deps.accounts, jitter, now);
+      } else if (outcome.status === 'done') {
         if (outcome.movedTo !== undefined) await this.#deps.accounts?.moved(claimed.personId, addressOf(claimed.command), outcome.movedTo, now);
+        // The account is gone: plans from now on start without it (a new start invites at its time).
+        if (isRemoval(claimed.command) && outcome.accountKept !== true) await this.#deps.accounts?.ended(claimed.personId, addressOf(claimed.command), now);
         done.set(outcome.detail, [...(done.get(outcome.detail) ?? []), claimed.id]);
       }
       else if (outcome.status === 'failed' && outcome.unknownUser === true && this.#deps.accounts !== undefined) {
@@ -298,8 +304,19 @@ export class Dispatcher {
         return;
       case 'done':
         log.info({ detail: decision.detail }, 'command done: LastPass has no account for the person');
+        if (isRemoval(claimed.command)) await accounts.ended(claimed.personId, addressed, now);
         await store.complete([claimed.id], owner, now, decision.detail);
         return;
+      case 'invite': {
+        const to = await accounts.invite(claimed.personId, claimed.id, now);
+        if (to === undefined) {
+          await store.deadLetter(claimed.id, owner, `${outcome.reason}; ${decision.detail}, but the person is not known`, now);
+          return;
+        }
+        log.warn({ detail: decision.detail, to }, 'account gone from LastPass: the command became an invitation');
+        await store.retryLater(claimed.id, owner, now, `${outcome.reason}; ${decision.detail} (${to})`, now);
+        return;
+      }
       case 'failed':
         log.error({ reason: outcome.reason }, 'command dead-lettered: LastPass has no account for the person');
         await store.deadLetter(claimed.id, owner, `${outcome.reason}; ${decision.reason}`, now);
@@ -375,6 +392,10 @@ export class Dispatcher {
         return; // handled for the whole call in #record
     }
   }
+}
+
+function isRemoval(command: ClaimedCommand['command']): boolean {
+  return command.kind === 'delete_user' && command.action !== 'deactivate';
 }
 
 /**

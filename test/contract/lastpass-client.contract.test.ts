@@ -424,7 +424,7 @@ describe('faults', () => {
     expect(await userState('a@example.com')).toMatchObject({ deleted: true });
     // The outbox retries: LastPass says the user does not exist, the lookup shows it gone.
     const second = await gateway.execute([{ kind: 'delete_user', username: 'a@example.com', action: 'delete' }]);
-    expect(second).toEqual([{ status: 'done', detail: 'already absent from LastPass' }]);
+    expect(second).toEqual([{ status: 'done', detail: 'already absent from LastPass', userAbsent: true }]);
   });
 
   it('authError fault and a wrong provhash are authentication errors, not retried', async () => {

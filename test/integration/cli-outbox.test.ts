@@ -472,7 +472,8 @@ describe.concurrent.each(ENGINES)('lpprov outbox on %s', (engine) => {
       'account      simulator\n' +
         `dispatch     PAUSED until ${untilIso}: LastPass asked to wait: HTTP 429\n` +
         'credentials  LastPass refused them 1 time in a row\n' +
-        'breaker      OPEN: 12 destructive commands within 60 min\n',
+        'breaker      OPEN: 12 destructive commands within 60 min\n' +
+        'inputs       no open dead letters\n',
     );
     expect(tableRows(text.stdout)).toEqual([
       ['pending', '2'],
@@ -493,6 +494,7 @@ describe.concurrent.each(ENGINES)('lpprov outbox on %s', (engine) => {
       pause: { active: true, until: untilIso, reason: 'LastPass asked to wait: HTTP 429' },
       authFailures: 1,
       breaker: { state: 'open', reason: '12 destructive commands within 60 min' },
+      inputDeadLetters: 0,
     });
 
     const other = await lpprov(databaseUrl, ['outbox', 'status', '--json', '--account', '8771312']);

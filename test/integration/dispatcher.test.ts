@@ -100,11 +100,13 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
 
   it('resolves a partial batch answer per person', async () => {
     const h = (harness = await DispatchHarness.start(engine));
-    await h.seedUsers([{ username: email('known1') }, { username: email('known2') }]);
+    await h.behaviour({ autoCreateGroups: false });
+    await h.seedUsers([{ username: email('known1') }, { username: email('known2') }, { username: email('odd') }]);
+    await h.control('groups', { names: ['hr-it'] });
     await h.enqueue('known1', [{ kind: 'change_groups', username: email('known1'), add: ['hr-it'], del: [] }]);
-    await h.enqueue('ghost', [
-      { kind: 'change_groups', username: email('ghost'), add: ['hr-it'], del: [] },
-      { kind: 'disable_user', username: email('ghost') },
+    await h.enqueue('odd', [
+      { kind: 'change_groups', username: email('odd'), add: ['hr-no-such-group'], del: [] },
+      { kind: 'disable_user', username: email('odd') },
     ]);
     await h.enqueue('known2', [{ kind: 'change_groups', username: email('known2'), add: ['hr-it'], del: [] }]);
     h.dispatcher.start();
@@ -114,11 +116,24 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     const [warn] = await h.calls('batchchangegrp');
     expect(warn?.outcome).toBe('partial');
     const dead = await h.admin.list({ status: 'dead' });
-    expect(dead.map((d) => [d.personId, d.kind])).toEqual([['ghost', 'change_groups']]);
+    expect(dead.map((d) => [d.personId, d.kind])).toEqual([['odd', 'change_groups']]);
     expect(dead[0]?.lastError).toContain('does not exist');
-    // The dead command holds ghost's later command; the others went on.
-    expect((await h.admin.list({ personId: 'ghost', status: 'pending' })).map((e) => e.kind)).toEqual(['disable_user']);
+    // The dead command holds odd's later command; the others went on.
+    expect((await h.admin.list({ personId: 'odd', status: 'pending' })).map((e) => e.kind)).toEqual(['disable_user']);
     expect(await h.calls('disableuser')).toEqual([]);
+  });
+
+  it('sends a change for a user LastPass does not know, of a person who is working, as an invitation', async () => {
+    const h = (harness = await DispatchHarness.start(engine));
+    await h.enqueue('ghost', [
+      { kind: 'change_groups', username: email('ghost'), add: ['hr-it'], del: [] },
+      { kind: 'update_user', username: email('ghost'), fullname: 'Ghost' },
+    ]);
+    h.dispatcher.start();
+    expect(await h.settled()).toMatchObject({ done: 2, dead: 0 });
+    const [first] = await h.admin.list({ personId: 'ghost' });
+    expect(first).toMatchObject({ kind: 'add_user', status: 'done' });
+    expect((await h.simState()).users.map((u) => u.username)).toEqual([email('ghost')]);
   });
 
   it('rides out a 429 storm: the account waits, nobody burns attempts, everything lands', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { loadConfig } from '../../src/config/load-config.ts';
+import { SqlDeadLetterAdmin } from '../../src/db/dead-letter-admin.ts';
 import { type RunningLpprov, startLpprov } from '../../src/main.ts';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts';
 import { hrEvent } from '../fixtures/hr-events.ts';
@@ -168,7 +169,7 @@ describe.each(ENGINES)('/metrics on %s', (engine) => {
     expect(valueOf(families, 'lpprov_outbox_queue_depth')).toBe(0);
     expect(valueOf(families, 'lpprov_outbox_oldest_pending_age_seconds')).toBe(0);
     expect(valueOf(families, 'lpprov_outbox_dead_commands')).toBe(0);
-    const [letters] = await testDb.db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM dead_letters');
+    const [letters] = await testDb.db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM dead_letters WHERE resolved_at IS NULL');
     expect(Number(letters?.n)).toBe(1);
     expect(valueOf(families, 'lpprov_input_dead_letters')).toBe(1);
     expect(valueOf(families, 'lpprov_breaker_open')).toBe(0);
@@ -177,6 +178,12 @@ describe.each(ENGINES)('/metrics on %s', (engine) => {
     expect(await listedUsernames(simulator.endpoint, CREDENTIALS)).toEqual(
       expect.arrayContaining([`w.${engine}@acme.example`, `k.${engine}@acme.example`, scimUser]),
     );
+
+    // Discarded (or retried), a dead letter needs nobody any more: the gauge counts open ones only.
+    const deadLetters = new SqlDeadLetterAdmin(testDb.db);
+    const [open] = await deadLetters.list();
+    expect(await deadLetters.resolve(open?.id ?? 0, 'discarded by metrics-test: not an event', Date.now())).toBe(true);
+    expect(valueOf(await scrape(), 'lpprov_input_dead_letters')).toBe(0);
   });
 
   it('counts a refused SCIM write as rejected, and neither reads nor unauthenticated requests', async () => {

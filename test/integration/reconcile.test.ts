@@ -302,6 +302,31 @@ describe.each(ENGINES)('lpprov reconcile on %s', (engine) => {
     expect(table.stdout).toMatch(/^no drift \(\d+ people, \d+ LastPass users\)\n$/);
   });
 
+  it('finds a leaver whose account is still active behind a dead disable, exits 5, and --fix disables it', async () => {
+    await apply({ personId: 'P-offboard', email: email('offboard'), department: 'Engineering' });
+    await dispatch();
+    await apply({ personId: 'P-offboard', email: email('offboard'), type: 'io.lpprov.hr.worker.left.v1', phase: 'immediate' });
+    // The disable was refused for good (an operator will not look before the next run).
+    await testDb.db.execute("UPDATE outbox SET status = 'dead', last_error = 'LastPass FAIL: refused' WHERE person_id = 'P-offboard' AND kind = 'disable_user'");
+
+    const found = await cli(['reconcile', '--json']);
+    expect(found.code).toBe(5);
+    const report = JSON.parse(found.stdout) as JsonReport;
+    expect(report.findings.filter((f) => f.finding === 'offboarding_failed').map((f) => f.username)).toEqual([email('offboard')]);
+
+    const fixed = await cli(['reconcile', '--fix', '--json']);
+    expect(fixed.code).toBe(0);
+    await dispatch();
+    expect((await simUsers()).get(email('offboard'))?.disabled).toBe(true);
+    const queue = await outbox('P-offboard');
+    expect(queue.filter((c) => c.kind === 'disable_user').map((c) => [c.status, c.resolution])).toEqual([
+      ['cancelled', 'reconcile: offboarding failed; replaced by a disable now'],
+      ['done', null],
+    ]);
+    const again = JSON.parse((await cli(['reconcile', '--json'])).stdout) as JsonReport;
+    expect(again.findings.filter((f) => f.username === email('offboard'))).toEqual([]);
+  });
+
   it('maps a LastPass refusal of the credentials to exit 3 without printing the hash', async () => {
     const result = await cli(['reconcile'], { ...env(), LASTPASS_PROVHASH: 'a-wrong-provisioning-hash-0000' });
     expect(result.code).toBe(3);

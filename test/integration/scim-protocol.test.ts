@@ -135,6 +135,32 @@ describe.each(ENGINES)('SCIM protocol on %s', (engine) => {
       expectError(await lp.scim.post('/Users', ['not', 'an', 'object']), 400, 'invalidSyntax');
     });
 
+    it('refuses a user LastPass cannot have (no email address) with 400 invalidValue, and keeps the refusal as a dead letter', async () => {
+      const noEmail = { schemas: [SCIM_SCHEMAS.user], userName: 'jdoe', name: { givenName: 'J', familyName: 'Doe' }, active: true };
+      const refused = await lp.scim.post('/Users', noEmail);
+      expectError(refused, 400, 'invalidValue');
+      expect(refused.body?.detail).toMatch(/email/);
+      // Nothing stored: the IdP sees the error and sends the user again once it has an email.
+      expect(await testDb.db.query('SELECT id FROM scim_users WHERE user_name_lc = $1', ['jdoe'])).toEqual([]);
+      // The IdP repeats the request: one open dead letter, not one per attempt.
+      expectError(await lp.scim.post('/Users', noEmail), 400, 'invalidValue');
+      const letters = await testDb.db.query<{ source: string; reason: string }>("SELECT source, reason FROM dead_letters WHERE source LIKE 'scim:%'");
+      expect(letters).toEqual([{ source: 'scim://scim/Users?userName=jdoe', reason: expect.stringMatching(/^not provisioned to LastPass: /) as string }]);
+
+      // The IdP administrator gives the user an address: the refusal is settled by itself.
+      expect((await lp.scim.post('/Users', { ...noEmail, emails: [{ value: 'jdoe@example.com', type: 'work' }] })).status).toBe(201);
+      const settled = await testDb.db.query<{ resolution: string | null }>("SELECT resolution FROM dead_letters WHERE source LIKE 'scim:%'");
+      expect(settled).toEqual([{ resolution: 'provisioned: the identity provider sent the user again with an email address' }]);
+
+      // A work "email" that is not one does not hide a real address.
+      const created = await create({ ...noEmail, userName: 'jdoe2', emails: [{ value: 'jdoe-desk', type: 'work' }, { value: 'J.Doe@Example.com', type: 'home' }] });
+      const id = stringField(created, 'id');
+      // Changing the user into one without any address is refused too, and the user stays as it was.
+      const patched = await lp.scim.patch(`/Users/${id}`, patchOp({ op: 'remove', path: 'emails' }));
+      expectError(patched, 400, 'invalidValue');
+      expect((await lp.scim.get(`/Users/${id}`)).body?.emails).toHaveLength(2);
+    });
+
     it('reads a user by id with its ETag, 304 when unchanged, and 404 as a SCIM error', async () => {
       const created = await create(user('read.me@example.com'));
       const id = stringField(created, 'id');

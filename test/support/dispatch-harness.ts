@@ -6,6 +6,7 @@ import { SqlUnitOfWork } from '../../src/db/sql-unit-of-work.ts';
 import { LastPassClient } from '../../src/lastpass/lastpass.client.ts';
 import { LastPassGatewayAdapter } from '../../src/lastpass/lastpass-gateway.ts';
 import { LpprovMetrics } from '../../src/observability/metrics.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 import { SqlAccountAddressBook } from '../../src/outbox/account-address-book.store.ts';
 import { SqlAccountControl } from '../../src/outbox/account-control.store.ts';
 import { DEFAULT_BREAKER } from '../../src/outbox/breaker.ts';
@@ -65,7 +66,7 @@ export class DispatchHarness {
         clock: { now: () => Date.now() },
         logger: this.logs.logger,
         metrics: this.metrics,
-        accounts: new SqlAccountAddressBook(testDb.db),
+        accounts: new SqlAccountAddressBook(testDb.db, DEFAULT_POLICY),
       },
       full,
     );
@@ -117,6 +118,15 @@ export class DispatchHarness {
       body: JSON.stringify(settings),
     });
     if (!response.ok) throw new Error(`simulator refused the behaviour: ${await response.text()}`);
+  }
+
+  async control(path: string, body: unknown): Promise<void> {
+    const response = await fetch(`${this.simulator.url}/_simulator/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`simulator refused ${path}: ${await response.text()}`);
   }
 
   async seedUsers(users: readonly Record<string, unknown>[]): Promise<void> {

@@ -83,7 +83,7 @@ export class LifecycleRig {
         clock,
         logger: this.logs.logger,
         preconditions: new SqlPreconditionCheck(testDb.db, policy.legalHoldPersonIds),
-        accounts: new SqlAccountAddressBook(testDb.db),
+        accounts: new SqlAccountAddressBook(testDb.db, policy),
       },
       settings,
     );

@@ -133,15 +133,25 @@ async function applyCorrection(
       JSON.stringify(person) === JSON.stringify(seen) &&
       JSON.stringify(queue.map((c) => [c.id, c.status])) === JSON.stringify(seenQueue.map((c) => [c.id, c.status]));
     if (!unchanged) return undefined;
-    if (correction.cancel.length > 0) await scope.outbox.cancel(correction.cancel, ADOPTED, now);
+    if (correction.cancel.length > 0) await scope.outbox.cancel(correction.cancel, correction.cancelReason ?? ADOPTED, now);
     if (correction.account !== undefined) await scope.people.save({ ...person, lastpass: correction.account }, now);
-    const commands = correction.commands.map(
-      (command): PlannedCommand => ({
-        command,
-        idempotencyKey: `${RECONCILE_SOURCE}|${runId}|${personId}|${command.kind}`,
-        ...(correction.notBefore === undefined ? {} : { notBefore: correction.notBefore }),
-      }),
-    );
+    const commands: PlannedCommand[] = [
+      ...correction.commands.map(
+        (command): PlannedCommand => ({
+          command,
+          idempotencyKey: `${RECONCILE_SOURCE}|${runId}|${personId}|${command.kind}`,
+          ...(correction.notBefore === undefined ? {} : { notBefore: correction.notBefore }),
+        }),
+      ),
+      ...(correction.later ?? []).map(
+        (step, index): PlannedCommand => ({
+          command: step.command,
+          idempotencyKey: `${RECONCILE_SOURCE}|${runId}|${personId}|later-${index}|${step.command.kind}`,
+          notBefore: step.notBefore,
+          precondition: step.precondition,
+        }),
+      ),
+    ];
     // The run id is the correlation id: one run's commands and log lines can be followed together.
     const enqueued = await scope.outbox.enqueue(personId, commands, now, runId);
     await scope.inbox.record({

@@ -3,6 +3,7 @@ import type { TransactionScope } from '../../core/ports.ts';
 import type { IdpKind, ScimUserRecord } from '../../core/scim.ts';
 import { applyCanonicalEvent } from '../apply-canonical-event.ts';
 import type { ScimPlanning } from './scim-deps.ts';
+import { ScimInputRefused } from './scim-errors.ts';
 
 /**
  * Turns a stored SCIM user change into the canonical event and applies it through the same path
@@ -21,17 +22,29 @@ export async function planScimUser(
   const groupNames = groups ?? (await scope.scimGroups.groupsOf(record.id)).map((g) => g.displayName);
   const built = scimUserEvent({ record, previous, change, idp, groups: groupNames, now });
   if (!built.ok) {
-    // The IdP may keep users LastPass cannot have (no email address). SCIM still stores them,
-    // so the IdP's view stays consistent; the reason is kept where operators look for refusals.
-    await scope.deadLetters.add({
-      source: `scim://${idp}/Users/${record.id}`,
+    // A user created or changed into one LastPass cannot have is refused (the IdP shows the
+    // error). A delete, or a replan after a group change, of a user stored before lpprov refused
+    // them has nothing to provision: it is skipped.
+    if (change === 'deleted' || planning.replan === true) return;
+    const where = change === 'created' ? refusedCreate(record.userName) : `Users/${record.id}`;
+    throw new ScimInputRefused(`${built.reason} (lpprov provisions SCIM users to LastPass, which keys accounts by email)`, {
+      source: `scim://${idp}/${where}`,
       reason: `not provisioned to LastPass: ${built.reason}`,
-      raw: JSON.stringify({ id: record.id, userName: record.userName, change }),
+      raw: JSON.stringify({ id: change === 'created' ? undefined : record.id, userName: record.userName, change, resource: record.resource }),
       createdAt: now,
     });
-    return;
   }
+  // An earlier refusal of this user is settled: the IdP sent it again, fixed.
+  await scope.deadLetters.resolveOpen(
+    [`scim://${idp}/Users/${record.id}`, `scim://${idp}/${refusedCreate(record.userName)}`],
+    'provisioned: the identity provider sent the user again with an email address',
+    now,
+  );
   await applyCanonicalEvent(scope, planning.policy, built.event, now, planning.correlationId);
+}
+
+function refusedCreate(userName: string): string {
+  return `Users?userName=${encodeURIComponent(userName)}`;
 }
 
 /**
@@ -51,6 +64,6 @@ export async function replanMembers(
     if (current === undefined) continue;
     // The version moves whatever the policy says: it is the user's ETag.
     const touched = await touch(current);
-    if (planning.policy.authority.groups === 'idp') await planScimUser(scope, planning, idp, 'updated', touched, current, now);
+    if (planning.policy.authority.groups === 'idp') await planScimUser(scope, { ...planning, replan: true }, idp, 'updated', touched, current, now);
   }
 }

@@ -13,8 +13,11 @@ export interface ScimDeps {
   readonly correlationId?: string;
 }
 
-/** What planning a SCIM change needs from the dependencies. */
-export type ScimPlanning = Pick<ScimDeps, 'policy' | 'correlationId'>;
+/**
+ * What planning a SCIM change needs from the dependencies. `replan`: the user is planned again
+ * because a group changed, not because the IdP changed the user.
+ */
+export type ScimPlanning = Pick<ScimDeps, 'policy' | 'correlationId'> & { readonly replan?: boolean };
 
 /** A SCIM resource body as the adapter validated it: plain JSON, without meta. */
 export type ScimResourceBody = Readonly<Record<string, unknown>>;

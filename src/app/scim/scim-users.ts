@@ -2,11 +2,11 @@ import type { IdpKind, ScimUserRecord } from '../../core/scim.ts';
 import { VersionConflict, withRetryOnConflict } from './optimistic.ts';
 import { planScimUser } from './plan-scim-user.ts';
 import type { ScimDeps, ScimResourceBody } from './scim-deps.ts';
-import { ScimChangeError } from './scim-errors.ts';
+import { recordingRefusals, ScimChangeError } from './scim-errors.ts';
 
 /** Creates a SCIM user and plans its account, in one transaction. */
 export async function createScimUser(deps: ScimDeps, idp: IdpKind, body: ScimResourceBody): Promise<ScimUserRecord> {
-  const record = await deps.unitOfWork.run(async (scope) => {
+  const record = await recordingRefusals(deps.unitOfWork, () => deps.unitOfWork.run(async (scope) => {
     const now = deps.clock.now();
     const userName = requiredUserName(body);
     if ((await scope.scimUsers.findByUserName(userName)) !== undefined) {
@@ -25,7 +25,7 @@ export async function createScimUser(deps: ScimDeps, idp: IdpKind, body: ScimRes
     await scope.scimUsers.insert(created);
     await planScimUser(scope, deps, idp, 'created', created, undefined, now);
     return created;
-  });
+  }));
   deps.onCommitted?.();
   return record;
 }
@@ -41,7 +41,7 @@ export async function replaceScimUser(
   next: (current: ScimUserRecord) => ScimResourceBody | Promise<ScimResourceBody>,
 ): Promise<ScimUserRecord> {
   let changed = false;
-  const record = await withRetryOnConflict(() =>
+  const record = await recordingRefusals(deps.unitOfWork, () => withRetryOnConflict(() =>
     deps.unitOfWork.run(async (scope) => {
       const now = deps.clock.now();
       const current = await scope.scimUsers.get(id);
@@ -67,7 +67,7 @@ export async function replaceScimUser(
       await planScimUser(scope, deps, idp, 'updated', updated, current, now);
       return updated;
     }),
-  );
+  ));
   if (changed) deps.onCommitted?.();
   return record;
 }

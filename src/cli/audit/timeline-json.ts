@@ -12,5 +12,7 @@ export function timelineJson(timeline: Timeline): unknown {
 
 function entryJson(entry: TimelineEntry): Record<string, unknown> {
   const at = isoTime(entry.at);
-  return entry.type === 'command' ? { ...entry, at, notBefore: isoTime(entry.notBefore) } : { ...entry, at };
+  if (entry.type === 'command') return { ...entry, at, notBefore: isoTime(entry.notBefore) };
+  if (entry.type === 'dead_letter') return { ...entry, at, resolvedAt: entry.resolvedAt === null ? null : isoTime(entry.resolvedAt) };
+  return { ...entry, at };
 }

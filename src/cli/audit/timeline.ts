@@ -1,4 +1,4 @@
-import type { AuditAttempt, AuditCommand, AuditInput, AuditRows } from '../../db/audit.repository.ts';
+import type { AuditAttempt, AuditCommand, AuditDeadLetter, AuditInput, AuditRows } from '../../db/audit.repository.ts';
 import { summariseCommand } from './command-summary.ts';
 
 /**
@@ -7,10 +7,12 @@ import { summariseCommand } from './command-summary.ts';
  * - command: a command planned for the person, at the time it was enqueued, with its status now;
  * - attempt: what a dispatch of a command came to (done, retry, released, dead, parked, expired);
  * - cancellation: a command withdrawn by a later input or by its precondition when it fired;
- * - operator: an operator's `lpprov outbox` action on a command.
+ * - operator: an operator's `lpprov outbox` action on a command;
+ * - dead_letter: an input lpprov refused for the person (a SCIM user LastPass cannot have), open
+ *   or resolved (`lpprov dead-letters`).
  * Absent values are null: rows written before migration 0007 have no correlation id or decisions.
  */
-export type TimelineEntry = InputEntry | CommandEntry | OutcomeEntry;
+export type TimelineEntry = InputEntry | CommandEntry | OutcomeEntry | DeadLetterEntry;
 
 export interface InputEntry {
   readonly type: 'input';
@@ -63,6 +65,20 @@ export interface OutcomeEntry {
   readonly inferred: boolean;
 }
 
+export interface DeadLetterEntry {
+  readonly type: 'dead_letter';
+  readonly at: number;
+  /** Null for a refused create that names only a userName nobody is known by. */
+  readonly personId: string | null;
+  readonly deadLetterId: number;
+  readonly source: string;
+  readonly reason: string;
+  /** open until an operator retries or discards it. */
+  readonly outcome: 'open' | 'resolved';
+  readonly resolvedAt: number | null;
+  readonly resolution: string | null;
+}
+
 export interface Timeline {
   /** What `--person` named: a person id or a LastPass username. */
   readonly query: string;
@@ -76,6 +92,7 @@ export function buildTimeline(query: string, personIds: readonly string[], rows:
   const recorded = new Set(rows.attempts.map((a) => a.outboxId));
   const keyed: { entry: TimelineEntry; tie: number }[] = [
     ...rows.inputs.map((input, i) => ({ entry: inputEntry(input), tie: i })),
+    ...rows.deadLetters.map((letter) => ({ entry: deadLetterEntry(letter), tie: letter.id })),
     ...rows.commands.map((command) => ({ entry: commandEntry(command), tie: command.id })),
     ...rows.attempts.flatMap((attempt) => {
       const command = kinds.get(attempt.outboxId);
@@ -93,7 +110,7 @@ export function buildTimeline(query: string, personIds: readonly string[], rows:
 
 /** An input comes before the commands it planned, and a command before what became of it. */
 function rank(entry: TimelineEntry): number {
-  return entry.type === 'input' ? 0 : entry.type === 'command' ? 1 : 2;
+  return entry.type === 'input' || entry.type === 'dead_letter' ? 0 : entry.type === 'command' ? 1 : 2;
 }
 
 function inputEntry(input: AuditInput): InputEntry {
@@ -108,6 +125,20 @@ function inputEntry(input: AuditInput): InputEntry {
     correlationId: input.correlationId ?? null,
     decisions: input.decisions ?? null,
     event: input.event ?? null,
+  };
+}
+
+function deadLetterEntry(letter: AuditDeadLetter): DeadLetterEntry {
+  return {
+    type: 'dead_letter',
+    at: letter.createdAt,
+    personId: letter.personId ?? null,
+    deadLetterId: letter.id,
+    source: letter.source,
+    reason: letter.reason,
+    outcome: letter.resolvedAt === undefined ? 'open' : 'resolved',
+    resolvedAt: letter.resolvedAt ?? null,
+    resolution: letter.resolution ?? null,
   };
 }
 

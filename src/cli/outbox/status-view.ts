@@ -9,6 +9,8 @@ export interface StatusReport {
   readonly account: string;
   readonly counts: Readonly<Record<OutboxStatus, number>>;
   readonly state: AccountState;
+  /** Open input dead letters: inputs lpprov could not accept (lpprov dead-letters). */
+  readonly inputDeadLetters: number;
   readonly now: number;
 }
 
@@ -19,6 +21,7 @@ export interface StatusJson {
   /** Consecutive refusals of LASTPASS_CID/LASTPASS_PROVHASH by LastPass. */
   readonly authFailures: number;
   readonly breaker: { readonly state: 'open' | 'closed'; readonly reason: string | null };
+  readonly inputDeadLetters: number;
 }
 
 export function statusJson(report: StatusReport): StatusJson {
@@ -34,6 +37,7 @@ export function statusJson(report: StatusReport): StatusJson {
     },
     authFailures: state.authFailures,
     breaker: { state: state.breaker, reason: state.breakerReason ?? null },
+    inputDeadLetters: report.inputDeadLetters,
   };
 }
 
@@ -49,16 +53,19 @@ export function renderStatus(report: StatusReport): string {
     facts.push(['credentials', `LastPass refused them ${plural(json.authFailures, 'time')} in a row`]);
   }
   facts.push(['breaker', json.breaker.state === 'open' ? `OPEN: ${json.breaker.reason ?? 'no reason given'}` : 'closed']);
+  // Not the outbox's, but the other place where something waits for an operator.
+  const letters = json.inputDeadLetters;
+  facts.push(['inputs', letters === 0 ? 'no open dead letters' : `${plural(letters, 'open dead letter')} (not accepted)`]);
   const width = Math.max(...facts.map(([label]) => label.length));
   const header = facts.map(([label, value]) => `${label.padEnd(width)}  ${cleanCell(value)}\n`).join('');
   const table = renderTable(
     ['STATUS', 'COMMANDS'],
     OUTBOX_STATUSES.map((status) => [status, String(counts[status])]),
   );
-  return `${header}\n${table}${nextSteps(counts, json.breaker.state)}`;
+  return `${header}\n${table}${nextSteps(counts, json.breaker.state, json.inputDeadLetters)}`;
 }
 
-function nextSteps(counts: Readonly<Record<OutboxStatus, number>>, breaker: 'open' | 'closed'): string {
+function nextSteps(counts: Readonly<Record<OutboxStatus, number>>, breaker: 'open' | 'closed', inputDeadLetters: number): string {
   const steps: string[] = [];
   if (counts.awaiting_approval > 0) {
     steps.push(
@@ -70,6 +77,9 @@ function nextSteps(counts: Readonly<Record<OutboxStatus, number>>, breaker: 'ope
   }
   if (counts.dead > 0) {
     steps.push(`${plural(counts.dead, 'dead command')}: lpprov outbox list --status dead, then retry, skip or cancel each`);
+  }
+  if (inputDeadLetters > 0) {
+    steps.push(`${plural(inputDeadLetters, 'open input dead letter')}: lpprov dead-letters list, then retry or discard each`);
   }
   return steps.length === 0 ? '' : `\n${steps.map((step) => `${step}\n`).join('')}`;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { SqlDeadLetterAdmin } from '../../db/dead-letter-admin.ts';
 import { SqlAccountControl } from '../../outbox/account-control.store.ts';
 import { SqlOutboxAdmin } from '../../outbox/sql-outbox-admin.ts';
 import { writeJson, writeOut } from '../lastpass/output.ts';
@@ -16,7 +17,7 @@ interface StatusFlags {
 export function registerStatusCommand(outbox: Command): void {
   outbox
     .command('status')
-    .description("what to check first: commands by status, the account's dispatch pause and the mass-change breaker")
+    .description("what to check first: commands by status, the account's dispatch pause, the mass-change breaker and open input dead letters")
     .option('--json', 'print JSON instead of text')
     .option('--account <key>', 'the account to report on (default: LASTPASS_CID, or simulator without credentials)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -27,6 +28,7 @@ export function registerStatusCommand(outbox: Command): void {
           account,
           counts: await new SqlOutboxAdmin(db).countByStatus(),
           state: await new SqlAccountControl(db).state(account),
+          inputDeadLetters: await new SqlDeadLetterAdmin(db).countOpen(),
           now: Date.now(),
         };
         if (flags.json === true) writeJson(statusJson(report));

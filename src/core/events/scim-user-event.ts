@@ -91,13 +91,22 @@ function eventType({ change, record, previous }: ScimUserEventInput): 'joined' |
   return orgOf(previous) !== orgOf(record) ? 'moved' : 'attributes_changed';
 }
 
-/** The address LastPass should use: the work email, else the primary one, else an email-shaped userName. */
+/**
+ * The address LastPass should use: the work email, else the primary one, else any other email,
+ * else an email-shaped userName; each only if it is an email address (an IdP may send a work
+ * "email" that is not one). Undefined: LastPass cannot have this user.
+ */
 export function workEmail(resource: Readonly<Record<string, unknown>>, userName: string): string | undefined {
   const emails = Array.isArray(resource.emails) ? (resource.emails as unknown[]) : [];
   const values = emails.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null);
-  const pick = values.find((e) => e.type === 'work') ?? values.find((e) => e.primary === true) ?? values[0];
-  const candidate = typeof pick?.value === 'string' ? pick.value : userName;
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(candidate) ? candidate.toLowerCase() : undefined;
+  const ranked = [...values.filter((e) => e.type === 'work'), ...values.filter((e) => e.primary === true), ...values];
+  const candidates = [...ranked.map((e) => e.value), userName];
+  const found = candidates.find((value): value is string => typeof value === 'string' && isEmailAddress(value));
+  return found?.toLowerCase();
+}
+
+function isEmailAddress(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
 }
 
 function objectAt(value: unknown, key: string): Record<string, unknown> | undefined {

@@ -13,7 +13,8 @@ import type { PendingCommand } from '../ports.ts';
  * - group changes: exactly reversible;
  * - a name change: the old name is not kept, so it counts as unknown and the plan sends the name again;
  * - an email change: the account is under the old address with no change pending;
- * - disable/enable: the other state; removals keep the account (it is planned until it ends).
+ * - disable/enable (and a withdrawal): the other state; removals keep the account (it is planned
+ *   until it ends).
  */
 export function accountBefore(planned: LastPassAccount | undefined, unsent: readonly PendingCommand[]): LastPassAccount | undefined {
   let account = planned;
@@ -41,7 +42,8 @@ function takeBack(account: LastPassAccount, command: Exclude<LastPassCommand, { 
     case 'enable_user':
       return { ...account, disabled: true };
     case 'delete_user':
-      return command.action === 'deactivate' ? { ...account, disabled: false } : account;
+      // A withdrawal marks the account disabled (an accepted invitation is deactivated).
+      return command.action === 'deactivate' || command.action === 'uninvite' ? { ...account, disabled: false } : account;
     case 'reinvite_user':
     case 'reset_password':
     case 'require_master_password_change':

@@ -1,5 +1,6 @@
 import type { DesiredAccount, LastPassAccount } from '../account.ts';
 import { describeGroupChange, groupChange, groupsAfter, hasChanges, invitation, knownAs, ownsGroup } from '../account-changes.ts';
+import { withAliases } from '../account-identity.ts';
 import type { DeleteAction, LastPassCommand } from '../commands.ts';
 import { eventKind, type HrEvent } from '../events/hr-event.ts';
 import type { Lifecycle, LifecycleState } from '../lifecycle.ts';
@@ -153,11 +154,24 @@ function joinerChanges(ctx: Context, account: LastPassAccount | undefined): { st
     decisions.push(account.fullname === '' ? `name: "${desired.fullname}"` : `name changed: "${account.fullname}" → "${desired.fullname}"`);
   }
   let pendingEmail = account.pendingEmail;
+  let planned = username;
+  let aliases = account.aliases;
+  const { kind: _add, username: _name, ...reinvite } = invitation(policy, { username: desired.username, fullname: desired.fullname, groups: account.groups });
   if (!knownAs(account, desired.username)) {
-    const { kind: _add, username: _name, ...reinvite } = invitation(policy, { username: desired.username, fullname: desired.fullname, groups: account.groups });
     steps.push({ command: { kind: 'update_email', oldEmail: username, newEmail: desired.username, reinvite } });
+    // An earlier change still pending may yet be confirmed: the account could end up there.
+    aliases = withAliases(account, [account.pendingEmail], username).aliases;
     pendingEmail = desired.username;
     decisions.push(`email change ${username} → ${desired.username}: pending until the user confirms`);
+  } else if (pendingEmail !== undefined && pendingEmail !== desired.username) {
+    // Back to the address the account had, while a change to another one was asked for: LastPass
+    // may have moved the account there (the user confirmed) or not. Ask from there; if it is not
+    // there, the command finds the account under its old name and has nothing to do.
+    steps.push({ command: { kind: 'update_email', oldEmail: pendingEmail, newEmail: desired.username, reinvite } });
+    aliases = withAliases(account, [username], pendingEmail).aliases;
+    planned = pendingEmail;
+    pendingEmail = desired.username;
+    decisions.push(`email back to ${desired.username} while the change to ${account.pendingEmail} is pending: ask LastPass to move it back`);
   }
   const previousGroups = input.person?.desired.groups ?? [];
   const change = groupChange(policy, account.groups, desired.groups, (g) => ownsGroup(policy, previousGroups, g));
@@ -171,11 +185,12 @@ function joinerChanges(ctx: Context, account: LastPassAccount | undefined): { st
     decisions.push(`moved into privileged population "${population.name}": require a master password change`);
   }
   const next: LastPassAccount = {
-    username,
+    username: planned,
     fullname: desired.fullname,
     groups: groupsAfter(account.groups, change),
     disabled: false,
     ...(pendingEmail === undefined ? {} : { pendingEmail }),
+    ...(aliases === undefined || aliases.length === 0 ? {} : { aliases }),
   };
   return { steps, account: next, decisions };
 }
@@ -208,9 +223,11 @@ function planLeaving(ctx: Context): Draft {
   if (neverStarts) {
     if (account === undefined) decisions.push(gone());
     else {
-      steps.push(at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, leavesAt, ctx, false));
-      decisions.push('left before starting: withdraw the invitation (uninvite)');
-      accountEndsAt = leavesAt;
+      const withdrawn = withdrawal(ctx, account, leavesAt, 'left before starting');
+      steps.push(...withdrawn.steps);
+      decisions.push(...withdrawn.decisions);
+      account = withdrawn.account;
+      accountEndsAt = withdrawn.endsAt;
     }
   } else {
     if (leavesAt > now) {
@@ -271,28 +288,44 @@ function planLeaving(ctx: Context): Draft {
 }
 
 function planWithdrawn(ctx: Context): Draft {
-  const account = ctx.base;
-  const steps: PlannedStep[] = [];
-  const decisions: string[] = [];
-  if (account !== undefined) {
-    steps.push({ command: { kind: 'delete_user', username: account.username, action: 'uninvite' } });
-    decisions.push('joiner withdrawn after the invitation went out: uninvite');
-  } else {
-    decisions.push(ctx.invitationUnsent ? 'joiner withdrawn before the invitation: invitation cancelled' : 'joiner withdrawn: no account');
-  }
+  const withdrawn = ctx.base === undefined ? undefined : withdrawal(ctx, ctx.base, ctx.input.now, 'joiner withdrawn after the invitation went out');
+  const decisions =
+    withdrawn?.decisions ?? [ctx.invitationUnsent ? 'joiner withdrawn before the invitation: invitation cancelled' : 'joiner withdrawn: no account'];
   return {
-    steps,
-    account,
+    steps: withdrawn?.steps ?? [],
+    account: withdrawn?.account,
     lifecycle: {
       state: 'withdrawn',
       startsAt: undefined,
       leavesAt: undefined,
       graceEndsAt: undefined,
       holdRemainingMs: undefined,
-      accountEndsAt: account === undefined ? undefined : ctx.input.now,
+      accountEndsAt: withdrawn?.endsAt,
     },
     decisions,
   };
+}
+
+/**
+ * Withdraws the invitation of someone who will not work here (`deluser` 3, uninvite). Someone
+ * who already accepted it has a vault: LastPass refuses the uninvite, and the gateway deactivates
+ * the account instead, so the population's removal after the grace period is planned as for a
+ * leaver; after a withdrawn invitation it finds nothing left to remove.
+ */
+function withdrawal(ctx: Context, account: LastPassAccount, time: number, why: string): { steps: PlannedStep[]; account: LastPassAccount; endsAt: number | undefined; decisions: string[] } {
+  const steps: PlannedStep[] = [at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, time, ctx, false)];
+  const decisions = [`${why}: withdraw the invitation (uninvite; an invitation already accepted is deactivated instead)`];
+  const grace = ctx.population.leaver.afterGrace;
+  let endsAt: number | undefined = time;
+  if (grace !== undefined && !ctx.legalHold) {
+    endsAt = time + grace.afterMs;
+    steps.push(at({ kind: 'delete_user', username: account.username, action: DELETE_OF[grace.action] }, endsAt, ctx, true));
+    decisions.push(`${grace.action} scheduled for ${new Date(endsAt).toISOString()}, in case the invitation had been accepted`);
+  } else if (grace !== undefined) {
+    endsAt = undefined;
+    decisions.push(`legal hold: no ${grace.action} after the grace period`);
+  }
+  return { steps, account: { ...account, disabled: true }, endsAt, decisions };
 }
 
 /**

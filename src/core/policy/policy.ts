@@ -78,7 +78,10 @@ export const DEFAULT_LEAVER: LeaverPolicy = {
   requireMasterPasswordChange: false,
 };
 
-/** The policy when no POLICY_FILE is set: everyone managed, no groups, disable on leave, delete 30 days later. */
+/**
+ * The policy when no POLICY_FILE is set: everyone managed, disable on leave, delete 30 days later,
+ * and, as there are no group rules, the groups an identity provider pushes over SCIM.
+ */
 export const DEFAULT_POLICY: Policy = {
   populations: [],
   defaultPopulation: { name: 'default', when: { always: true }, manage: true, privileged: false, leaver: DEFAULT_LEAVER },
@@ -87,7 +90,7 @@ export const DEFAULT_POLICY: Policy = {
   joiner: { inviteOffsetMs: 0, defaultPassword: false, passwordResetRequired: true },
   legalHoldPersonIds: [],
   security: { requireMasterPasswordChangeOnPrivilegedMove: false },
-  authority: { lifecycle: 'hris', groups: 'rules' },
+  authority: { lifecycle: 'hris', groups: 'idp' },
 };
 
 export function isManagedGroup(policy: Policy, group: string): boolean {

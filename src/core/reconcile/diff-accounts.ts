@@ -1,4 +1,5 @@
 import type { LastPassAccount } from '../account.ts';
+import { accountUnder, readdressed } from '../account-identity.ts';
 import type { LastPassCommand } from '../commands.ts';
 import { isManagedGroup, type Policy } from '../policy/policy.ts';
 import type { PersonRecord } from '../ports.ts';
@@ -190,6 +191,8 @@ function busyPerson(
   queue: readonly UnfinishedCommand[],
 ): PersonResult {
   const personId = person.personId;
+  const failed = failedOffboarding(input, person, account, user, queue);
+  if (failed !== undefined) return failed;
   const invitations = queue.filter((c) => c.command.kind === 'add_user' && (c.status === 'pending' || c.status === 'dead'));
   // A command in flight may be the invitation itself going out; a parked one waits for an operator.
   const settledQueue = queue.every((c) => c.status === 'pending' || c.status === 'dead');
@@ -202,6 +205,57 @@ function busyPerson(
   const username = (user?.username ?? account.username).toLowerCase();
   const detail = `${differences.join('; ')}; ${queueDetail(queue)} still on their way`;
   return { findings: [{ kind: 'in_progress', username, personId, detail, fix: undefined }], correction: undefined };
+}
+
+/** A leaver's step due this long and not sent is stuck, not on its way. */
+export const STUCK_AFTER_MS = 15 * 60_000;
+
+/**
+ * Someone who has left whose LastPass account is still active, while the commands that should
+ * take it away are dead or stuck: the promise that nobody who left keeps a vault is broken. The
+ * fix cancels every unsent command of the person, disables the account now under the address
+ * LastPass has it, and plans the removal after the grace period again (if one was planned).
+ */
+function failedOffboarding(
+  input: AccountsDiffInput,
+  person: PersonRecord,
+  account: LastPassAccount,
+  user: DirectoryUser | undefined,
+  queue: readonly UnfinishedCommand[],
+): PersonResult | undefined {
+  const { now } = input;
+  const lifecycle = person.lifecycle;
+  const left = lifecycle?.state === 'terminated' && lifecycle.leavesAt !== undefined && lifecycle.leavesAt <= now;
+  if (!left || user === undefined || user.disabled) return undefined;
+  const dead = queue.filter((c) => c.status === 'dead');
+  const stuck = queue.filter((c) => c.status === 'pending' && c.notBefore <= now - STUCK_AFTER_MS);
+  if (dead.length === 0 && stuck.length === 0) return undefined;
+  const username = user.username.toLowerCase();
+  const unsent = queue.filter((c) => c.status === 'pending' || c.status === 'dead');
+  const later = unsent
+    .filter((c) => c.notBefore > now && c.command.kind === 'delete_user' && c.command.action !== 'deactivate')
+    .map((c) => ({ command: readdressed(c.command, username), notBefore: c.notBefore, precondition: { epoch: lifecycle.epoch, notOnLegalHold: true } }));
+  const why = [
+    dead.length > 0 ? `${dead.length} dead (${dead.map((c) => `#${c.id} ${c.kind}`).join(', ')})` : '',
+    stuck.length > 0 ? `${stuck.length} due since ${new Date(Math.min(...stuck.map((c) => c.notBefore))).toISOString()} and not sent` : '',
+  ].filter((part) => part !== '').join('; ');
+  const detail = `left on ${new Date(lifecycle.leavesAt ?? now).toISOString()}, but LastPass has the account active; its commands: ${why}`;
+  const disable: LastPassCommand = { kind: 'disable_user', username };
+  return {
+    findings: [{ kind: 'offboarding_failed', username, personId: person.personId, detail, fix: `cancel ${unsent.length} unsent command(s); ${describeCommands([disable, ...later.map((l) => l.command)])}` }],
+    correction: {
+      personId: person.personId,
+      username,
+      kinds: ['offboarding_failed'],
+      cancel: unsent.map((c) => c.id),
+      cancelReason: 'reconcile: offboarding failed; replaced by a disable now',
+      account: { ...accountUnder(account, username), disabled: true },
+      commands: [disable],
+      notBefore: undefined,
+      later,
+      decisions: [`reconcile: ${detail}: disable now`],
+    },
+  };
 }
 
 /**

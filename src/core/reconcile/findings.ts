@@ -1,5 +1,6 @@
 import type { LastPassAccount } from '../account.ts';
 import type { LastPassCommand } from '../commands.ts';
+import type { Precondition } from '../ports.ts';
 
 /**
  * What reconciliation can find for one LastPass username.
@@ -13,10 +14,14 @@ import type { LastPassCommand } from '../commands.ts';
  *   takes the account over instead of inviting it again.
  * - email_confirmed: an email change lpprov asked for was confirmed; the account is under the new
  *   address now.
+ * - offboarding_failed: the person has left, LastPass still has the account active, and the
+ *   commands that should take it away are dead-lettered or stuck (due long ago and not sent).
+ *   The fix disables the account now, wherever it is, ahead of everything else.
  * - in_progress: LastPass differs from the plan while commands for the person are still on their
  *   way (pending, in flight, parked or dead): not drift, reported so it is visible.
  */
 export const FINDING_KINDS = [
+  'offboarding_failed',
   'missing',
   'unexpected',
   'disabled_but_active',
@@ -45,14 +50,18 @@ export interface Correction {
   readonly username: string;
   /** The findings it settles. */
   readonly kinds: readonly FindingKind[];
-  /** Unsent commands to cancel (an invitation made obsolete by adoption). */
+  /** Unsent commands to cancel (an invitation made obsolete by adoption, stuck leaver steps). */
   readonly cancel: readonly number[];
+  /** Why they are cancelled; absent: adopted. */
+  readonly cancelReason?: string;
   /** The person's planned account from now on; undefined: unchanged. */
   readonly account: LastPassAccount | undefined;
   /** Commands to enqueue, in order. */
   readonly commands: readonly LastPassCommand[];
   /** Epoch ms before which the commands must not run; undefined: now. */
   readonly notBefore: number | undefined;
+  /** Scheduled steps enqueued after `commands`, each at its time (a leaver's removal after the grace period). */
+  readonly later?: readonly { readonly command: LastPassCommand; readonly notBefore: number; readonly precondition: Precondition }[];
   /** Why, for the audit trail. */
   readonly decisions: readonly string[];
 }

@@ -5,7 +5,7 @@ import { describeEvent } from '../../../src/cli/audit/event-summary.ts';
 import { buildTimeline, type OutcomeEntry } from '../../../src/cli/audit/timeline.ts';
 import { timelineJson } from '../../../src/cli/audit/timeline-json.ts';
 import { renderTimeline } from '../../../src/cli/audit/timeline-view.ts';
-import type { AuditAttempt, AuditCommand, AuditInput, AuditRows } from '../../../src/db/audit.repository.ts';
+import type { AuditAttempt, AuditCommand, AuditDeadLetter, AuditInput, AuditRows } from '../../../src/db/audit.repository.ts';
 import { hrEvent } from '../../fixtures/hr-events.ts';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -49,7 +49,21 @@ function attempt(id: number, outboxId: number, overrides: Partial<AuditAttempt> 
   return { id, outboxId, attempt: 1, at: T0, outcome: 'done', detail: undefined, durationMs: 12, owner: 'host:1', ...overrides };
 }
 
-const rows = (r: Partial<AuditRows>): AuditRows => ({ inputs: [], commands: [], attempts: [], ...r });
+function deadLetter(id: number, overrides: Partial<AuditDeadLetter> = {}): AuditDeadLetter {
+  return {
+    id,
+    personId: 'scim:7',
+    source: 'scim://okta/Users/7',
+    reason: 'not provisioned to LastPass: LastPass accounts are email addresses',
+    raw: '{}',
+    createdAt: T0,
+    resolvedAt: undefined,
+    resolution: undefined,
+    ...overrides,
+  };
+}
+
+const rows = (r: Partial<AuditRows>): AuditRows => ({ inputs: [], commands: [], attempts: [], deadLetters: [], ...r });
 
 describe('buildTimeline', () => {
   it('puts entries in time order, an input before its commands and a command before its outcomes', () => {
@@ -70,7 +84,7 @@ describe('buildTimeline', () => {
         ],
       }),
     );
-    expect(timeline.entries.map((e) => [e.type, e.at - T0, 'outboxId' in e ? e.outboxId : e.eventId])).toEqual([
+    expect(timeline.entries.map((e) => [e.type, e.at - T0, 'outboxId' in e ? e.outboxId : 'eventId' in e ? e.eventId : undefined])).toEqual([
       ['input', 0, 'evt-1'],
       ['command', 0, 1],
       ['attempt', 1_000, 1],
@@ -176,6 +190,55 @@ describe('timeline output', () => {
     const text = renderTimeline(buildTimeline('E1', ['E1'], rows({ inputs: [input({ decisions: ['evil\u001b[2Jtext\nmore'] })] })));
     expect(text).not.toContain('\u001b');
     expect(text).toContain('decision     evil [2Jtext more');
+  });
+});
+
+describe('input dead letters in the timeline', () => {
+  const timeline = buildTimeline(
+    'scim:7',
+    ['scim:7'],
+    rows({
+      inputs: [input({ personId: 'scim:7', source: 'scim://okta', eventId: 'scim-7-v2', receivedAt: T0 + 60_000 })],
+      deadLetters: [
+        deadLetter(4, { resolvedAt: T0 + 30_000, resolution: 'discarded by anna: fixed in Okta' }),
+        deadLetter(9, { createdAt: T0 + 90_000, source: 'scim://okta/Users?userName=ann%40x', reason: 'refused \u001b[2Jcreate' }),
+      ],
+    }),
+  );
+
+  it('orders them with the inputs, open or resolved, times in ISO in JSON', () => {
+    expect(timeline.entries.map((e) => [e.type, e.at - T0])).toEqual([
+      ['dead_letter', 0],
+      ['input', 60_000],
+      ['dead_letter', 90_000],
+    ]);
+    const json = timelineJson(timeline) as { entries: Record<string, unknown>[] };
+    expect(json.entries[0]).toEqual({
+      type: 'dead_letter',
+      at: '2026-03-02T09:00:00.000Z',
+      personId: 'scim:7',
+      deadLetterId: 4,
+      source: 'scim://okta/Users/7',
+      reason: 'not provisioned to LastPass: LastPass accounts are email addresses',
+      outcome: 'resolved',
+      resolvedAt: '2026-03-02T09:00:30.000Z',
+      resolution: 'discarded by anna: fixed in Okta',
+    });
+    expect(json.entries[2]).toMatchObject({ deadLetterId: 9, outcome: 'open', resolvedAt: null, resolution: null });
+  });
+
+  it('renders them like inputs, from their source, and counts them apart from outcomes', () => {
+    const text = renderTimeline(timeline);
+    expect(text).toMatch(/^2026-03-02T09:00:00\.000Z {2}dead_letter {3}input from scim:\/\/okta\/Users\/7 \(dead letter 4\): resolved$/m);
+    expect(text).toMatch(/^ +resolution {3}discarded by anna: fixed in Okta \(2026-03-02T09:00:30\.000Z\)$/m);
+    expect(text).toMatch(/^ +next {9}fix the user in the identity provider, which then sends it again \(lpprov dead-letters show 9\)$/m);
+    expect(text).not.toContain('\u001b');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('1 input, 0 commands, 0 outcomes, 2 dead letters');
+  });
+
+  it('names the query when only a refused create knows it', () => {
+    const text = renderTimeline(buildTimeline('ann@x', [], rows({ deadLetters: [deadLetter(9, { personId: undefined })] })));
+    expect(text.split('\n').slice(0, 2)).toEqual(['audit trail of ann@x', '(known only as the userName of refused SCIM users)']);
   });
 });
 

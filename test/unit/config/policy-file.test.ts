@@ -94,3 +94,13 @@ describe('policy file', () => {
     for (const bad of ['P1M', 'P1Y', 'P', 'PT', '30d', '']) expect(parseIsoDuration(bad)).toBeUndefined();
   });
 });
+
+describe('group authority default', () => {
+  it('is the identity provider without group rules, the rules with them, and what the file says when it says', () => {
+    expect(parsePolicy({}).authority.groups).toBe('idp');
+    expect(DEFAULT_POLICY.authority.groups).toBe('idp');
+    expect(parsePolicy({ managed_groups: { prefix: 'hr-' }, group_rules: [{ when: { always: true }, groups: ['hr-all'] }] }).authority.groups).toBe('rules');
+    expect(parsePolicy({ authority: { groups: 'rules' } }).authority.groups).toBe('rules');
+    expect(parsePolicy({ authority: { groups: 'none' } }).authority.groups).toBe('none');
+  });
+});

@@ -14,9 +14,10 @@ const person = (lastpass: PersonRecord['lastpass'], desired = 'ada.new@x.io'): P
 
 describe('account identity', () => {
   it('knows every address of a person: planned, pending, desired, lower-case and once each', () => {
-    expect(knownAddresses(person({ username: 'Ada@x.io', fullname: '', groups: [], disabled: false, pendingEmail: 'ada.new@x.io' }))).toEqual([
+    expect(knownAddresses(person({ username: 'Ada@x.io', fullname: '', groups: [], disabled: false, pendingEmail: 'ada.new@x.io', aliases: ['ada.2019@x.io'] }))).toEqual([
       'ada@x.io',
       'ada.new@x.io',
+      'ada.2019@x.io',
     ]);
     expect(knownAddresses(person(undefined, 'ada@x.io'))).toEqual(['ada@x.io']);
   });
@@ -42,11 +43,11 @@ describe('account identity', () => {
 
   it('records the account under its address: a confirmed change is no longer pending', () => {
     const account = { username: 'a@x.io', fullname: '', groups: ['g'], disabled: false, pendingEmail: 'b@x.io' };
-    expect(accountUnder(account, 'B@x.io')).toEqual({ username: 'b@x.io', fullname: '', groups: ['g'], disabled: false });
-    expect(accountUnder(account, 'z@x.io')).toEqual({ ...account, username: 'z@x.io' });
+    expect(accountUnder(account, 'B@x.io')).toEqual({ username: 'b@x.io', fullname: '', groups: ['g'], disabled: false, aliases: ['a@x.io'] });
+    expect(accountUnder(account, 'z@x.io')).toEqual({ ...account, username: 'z@x.io', aliases: ['a@x.io'] });
   });
 
-  it('goes where the account is; without one, taking access away is done and the rest fails', () => {
+  it('goes where the account is; without one, taking access away is done, a working person is invited again, account actions fail', () => {
     expect(whenUnknown({ kind: 'disable_user', username: 'a@x.io' }, 'b@x.io', ['a@x.io', 'b@x.io'])).toEqual({ kind: 'readdress', to: 'b@x.io' });
     for (const command of [
       { kind: 'disable_user', username: 'a@x.io' },
@@ -59,6 +60,13 @@ describe('account identity', () => {
       { kind: 'enable_user', username: 'a@x.io' },
       { kind: 'change_groups', username: 'a@x.io', add: ['g'], del: [] },
       { kind: 'update_email', oldEmail: 'a@x.io', newEmail: 'b@x.io' },
+      { kind: 'update_user', username: 'a@x.io', fullname: 'A' },
+    ] as const) {
+      expect(whenUnknown(command, undefined, ['a@x.io', 'b@x.io'])).toMatchObject({ kind: 'invite' });
+    }
+    for (const command of [
+      { kind: 'reset_password', username: 'a@x.io' },
+      { kind: 'reinvite_user', username: 'a@x.io' },
     ] as const) {
       const decision = whenUnknown(command, undefined, ['a@x.io', 'b@x.io']);
       expect(decision).toMatchObject({ kind: 'failed' });

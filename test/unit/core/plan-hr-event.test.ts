@@ -264,7 +264,12 @@ describe('planHrEvent', () => {
       chain.apply(joined({ effectiveAt: iso(T0 + 10 * DAY) }), T0);
       chain.run(T0 + 9 * DAY);
       const plan = chain.apply(left({ effectiveAt: iso(T0 + 9 * DAY + 1000) }), T0 + 9 * DAY + 1000);
-      expect(plan.steps.map((s) => s.command)).toEqual([{ kind: 'delete_user', username: EMAIL, action: 'uninvite' }]);
+      // Should the invitation have been accepted already, the account is deactivated instead, and
+      // deleted after the grace period (an uninvited account leaves that delete nothing to do).
+      expect(plan.steps.map((s) => [s.command, s.notBefore])).toEqual([
+        [{ kind: 'delete_user', username: EMAIL, action: 'uninvite' }, undefined],
+        [{ kind: 'delete_user', username: EMAIL, action: 'delete' }, T0 + 39 * DAY + 1000],
+      ]);
     });
 
     it('applies per-population actions and security steps (executives: disable MFA, then remove)', () => {
@@ -375,6 +380,7 @@ describe('planHrEvent', () => {
       const after = activePerson();
       expect(after.apply(cancelled('io.lpprov.hr.worker.joined.v1'), T0 + DAY).steps.map((s) => s.command)).toEqual([
         { kind: 'delete_user', username: EMAIL, action: 'uninvite' },
+        { kind: 'delete_user', username: EMAIL, action: 'delete' },
       ]);
     });
   });

@@ -311,6 +311,53 @@ describe('diffAccounts', () => {
     });
   });
 
+  describe('offboarding_failed', () => {
+    const leaver = (o: Partial<Lifecycle> = {}) =>
+      person('l', { account: { disabled: true }, lifecycle: { state: 'terminated', leavesAt: NOW - DAY, epoch: 4, ...o } });
+    const disable: LastPassCommand = { kind: 'disable_user', username: 'l@acme.example' };
+    const remove: LastPassCommand = { kind: 'delete_user', username: 'l@acme.example', action: 'delete' };
+
+    it('is a leaver whose account is active while the disable is dead: disable now, the removal planned again', () => {
+      const dead = unfinished('l', disable, 'dead', NOW - DAY);
+      const scheduled = unfinished('l', remove, 'pending', NOW + 29 * DAY);
+      const diff = diffAccounts({ people: [leaver()], unfinished: [dead, scheduled], users: [user('l')], policy, now: NOW });
+      expect(diff.findings.map((f) => f.kind)).toEqual(['offboarding_failed']);
+      expect(diff.findings[0]?.detail).toMatch(/^left on .*, but LastPass has the account active; its commands: 1 dead \(#\d+ disable_user\)$/);
+      expect(diff.corrections).toEqual([
+        expect.objectContaining({
+          kinds: ['offboarding_failed'],
+          cancel: [dead.id, scheduled.id],
+          commands: [disable],
+          later: [{ command: remove, notBefore: NOW + 29 * DAY, precondition: { epoch: 4, notOnLegalHold: true } }],
+          account: expect.objectContaining({ username: 'l@acme.example', disabled: true }) as unknown,
+        }),
+      ]);
+    });
+
+    it('is a leaver whose disable has been due for long and not sent (held behind something stuck)', () => {
+      const stuck = unfinished('l', disable, 'pending', NOW - 60 * 60_000);
+      expect(diffAccounts({ people: [leaver()], unfinished: [stuck], users: [user('l')], policy, now: NOW }).findings.map((f) => f.kind)).toEqual([
+        'offboarding_failed',
+      ]);
+    });
+
+    it('disables the account under the address LastPass has it (a confirmed email change)', () => {
+      const p = person('l', { account: { disabled: true, pendingEmail: 'lee@acme.example' }, lifecycle: { state: 'terminated', leavesAt: NOW - DAY } });
+      const diff = diffAccounts({ people: [p], unfinished: [unfinished('l', disable, 'dead')], users: [user('lee', { username: 'lee@acme.example' })], policy, now: NOW });
+      expect(diff.corrections[0]?.commands).toEqual([{ kind: 'disable_user', username: 'lee@acme.example' }]);
+    });
+
+    it('is not a disable on its way, a disabled account, or a leave still ahead', () => {
+      const onItsWay = unfinished('l', disable, 'pending', NOW - 1000);
+      expect(diffAccounts({ people: [leaver()], unfinished: [onItsWay], users: [user('l')], policy, now: NOW }).findings.map((f) => f.kind)).toEqual(['in_progress']);
+      const dead = unfinished('l', disable, 'dead');
+      expect(diffAccounts({ people: [leaver()], unfinished: [dead], users: [user('l', { disabled: true })], policy, now: NOW }).findings).toEqual([]);
+      expect(
+        diffAccounts({ people: [leaver({ leavesAt: NOW + DAY })], unfinished: [dead], users: [user('l')], policy, now: NOW }).findings.map((f) => f.kind),
+      ).toEqual(['in_progress']);
+    });
+  });
+
   it('names the person an unexpected account belongs to, and why lpprov plans none', () => {
     const diff = diffAccounts({
       people: [person('w', { account: null, lifecycle: { state: 'withdrawn' } })],

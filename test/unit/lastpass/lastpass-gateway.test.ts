@@ -326,7 +326,7 @@ describe('single-user kinds: one call per command, in order', () => {
       getuserdata: directory({}),
     });
     const outcomes = await gateway.execute([{ kind: 'delete_user', username: 'a@x.com', action: 'delete' }]);
-    expect(outcomes).toEqual([{ status: 'done', detail: 'already absent from LastPass' }]);
+    expect(outcomes).toEqual([{ status: 'done', detail: 'already absent from LastPass', userAbsent: true }]);
     expect(cmds()).toEqual(['deluser', 'getuserdata']);
   });
 
