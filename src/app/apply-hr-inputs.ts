@@ -1,6 +1,7 @@
 import type { Policy } from '../core/policy/policy.ts';
 import type { Clock, UnitOfWork } from '../core/ports.ts';
-import { applyCanonicalEvent } from './apply-canonical-event.ts';
+import { applyPersonChange } from './apply-person-change.ts';
+import { changeOfHrEvent } from '../core/events/person-change.ts';
 import type { HrInput, HrInputResult } from './hr-input.ts';
 
 export interface ApplyHrInputsDeps {
@@ -23,7 +24,7 @@ export async function applyHrInputs(deps: ApplyHrInputsDeps, inputs: readonly Hr
         await scope.deadLetters.add({ source: input.origin, reason: input.reason, raw: input.raw, createdAt: now });
         results.push('dead_lettered');
       } else {
-        results.push(await applyCanonicalEvent(scope, deps.policy, input.event, now, input.correlationId));
+        results.push(await applyPersonChange(scope, deps.policy, changeOfHrEvent(input.event), now, input.correlationId));
       }
     }
     return results;

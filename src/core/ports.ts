@@ -1,6 +1,5 @@
 import type { DesiredAccount, LastPassAccount } from './account.ts';
 import type { CommandKind, LastPassCommand } from './commands.ts';
-import type { HrEvent } from './events/hr-event.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { LastPassSnapshotRepository } from './reconcile/directory.ts';
 import type { ScimGroupRepository, ScimUserRepository } from './scim.ts';
@@ -40,8 +39,8 @@ export interface InboxEntry {
   readonly correlationId?: string;
   /** Why the planner chose what it did (for `lpprov audit` and `lpprov plan`). */
   readonly decisions?: readonly string[];
-  /** The input as accepted, so `lpprov audit` can show what came in. */
-  readonly event?: HrEvent;
+  /** The input as accepted (a CloudEvent, or the event a SCIM change stands for), so `lpprov audit` can show what came in. */
+  readonly event?: unknown;
 }
 
 export interface InboxRepository {

@@ -1,4 +1,4 @@
-import type { HrEvent } from '../../core/events/hr-event.ts';
+import type { PersonChange } from '../../core/events/person-change.ts';
 import type { Policy } from '../../core/policy/policy.ts';
 import { populationOf } from '../../core/policy/resolve.ts';
 import type { PersonRecord, TransactionScope } from '../../core/ports.ts';
@@ -15,9 +15,9 @@ export async function adoptFromSnapshot(
   scope: TransactionScope,
   policy: Policy,
   person: PersonRecord | undefined,
-  event: HrEvent,
+  change: PersonChange,
 ): Promise<PersonRecord | undefined> {
-  if (person?.lastpass !== undefined || !populationOf(policy, event.data).manage) return person;
-  const existing = await scope.lastpassSnapshot.find(event.data.worker.email.work);
-  return existing === undefined ? person : withExistingAccount(person, event.data.worker.person_id, accountOf(existing));
+  if (person?.lastpass !== undefined || !populationOf(policy, change.facts).manage) return person;
+  const existing = await scope.lastpassSnapshot.find(change.worker.email.work);
+  return existing === undefined ? person : withExistingAccount(person, change.personId, accountOf(existing));
 }

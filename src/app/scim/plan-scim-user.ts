@@ -1,12 +1,12 @@
-import { type ScimUserChange, scimUserEvent } from '../../core/events/scim-user-event.ts';
+import { type ScimUserChange, scimUserChange } from '../../core/events/scim-user-event.ts';
 import type { TransactionScope } from '../../core/ports.ts';
 import type { IdpKind, ScimUserRecord } from '../../core/scim.ts';
-import { applyCanonicalEvent } from '../apply-canonical-event.ts';
+import { applyPersonChange } from '../apply-person-change.ts';
 import type { ScimPlanning } from './scim-deps.ts';
 import { ScimInputRefused } from './scim-errors.ts';
 
 /**
- * Turns a stored SCIM user change into the canonical event and applies it through the same path
+ * Turns a stored SCIM user change into the planner's domain change and applies it through the same path
  * as HR events, in the caller's transaction (so the SCIM write and its commands commit together).
  */
 export async function planScimUser(
@@ -20,7 +20,7 @@ export async function planScimUser(
   groups?: readonly string[],
 ): Promise<void> {
   const groupNames = groups ?? (await scope.scimGroups.groupsOf(record.id)).map((g) => g.displayName);
-  const built = scimUserEvent({ record, previous, change, idp, groups: groupNames, now });
+  const built = scimUserChange({ record, previous, change, idp, groups: groupNames, now });
   if (!built.ok) {
     // A user created or changed into one LastPass cannot have is refused (the IdP shows the
     // error). A delete, or a replan after a group change, of a user stored before lpprov refused
@@ -40,7 +40,7 @@ export async function planScimUser(
     'provisioned: the identity provider sent the user again with an email address',
     now,
   );
-  await applyCanonicalEvent(scope, planning.policy, built.event, now, planning.correlationId);
+  await applyPersonChange(scope, planning.policy, built.change, now, planning.correlationId);
 }
 
 function refusedCreate(userName: string): string {

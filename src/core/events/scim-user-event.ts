@@ -1,5 +1,6 @@
 import type { ScimUserRecord, IdpKind } from '../scim.ts';
-import { type HrEvent, parseHrEvent } from './hr-event.ts';
+import type { Worker } from './hr-event.ts';
+import { eventTypeOf, type PersonChange } from './person-change.ts';
 
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -23,12 +24,14 @@ export function scimPersonId(record: Pick<ScimUserRecord, 'id'>): string {
 }
 
 /**
- * A SCIM change as the canonical HR event the planner understands (reference/hr-lifecycle.md §4.3,
- * "SCIM pushes normalised into the same schema"): create → joined, active true → false → left
- * (revoked now), false → true → rehired, other updates → moved or attributes_changed, DELETE →
- * left with a hard-delete request. Pure; fails with a reason when the user has no usable email.
+ * A SCIM change as the planner's domain change (reference/hr-lifecycle.md §4.3, "SCIM pushes
+ * normalised into the same schema"): create → joined, active true → false → left (revoked now),
+ * false → true → rehired, other updates → moved or attributes_changed, DELETE → left with a
+ * hard-delete request. Built directly, not through the CloudEvent parser; `recorded` is the event
+ * it stands for, as the audit trail shows it. Pure; fails with a reason when the user has no
+ * usable email.
  */
-export function scimUserEvent(input: ScimUserEventInput): { ok: true; event: HrEvent } | { ok: false; reason: string } {
+export function scimUserChange(input: ScimUserEventInput): { ok: true; change: PersonChange } | { ok: false; reason: string } {
   const { record, change, idp, now } = input;
   const resource = record.resource;
   const email = workEmail(resource, record.userName);
@@ -40,46 +43,67 @@ export function scimUserEvent(input: ScimUserEventInput): { ok: true; event: HrE
   const enterprise = objectAt(resource, ENTERPRISE_USER);
   const name = objectAt(resource, 'name');
   const personId = scimPersonId(record);
-  const effectiveAt = new Date(now).toISOString();
   const leaving = type === 'left';
-  const candidate = {
-    specversion: '1.0',
-    id: `scim-${record.id}-v${record.version}${change === 'deleted' ? '-deleted' : ''}`,
-    source: `scim://${idp}`,
-    type: `io.lpprov.hr.worker.${type}.v1`,
-    subject: `person/${personId}`,
-    time: new Date(Math.max(record.lastModified, now)).toISOString(),
-    // The SCIM resource's version only grows, so it orders this person's changes.
-    sequence: String(record.version + (change === 'deleted' ? 1 : 0)),
-    data: {
-      phase: leaving ? 'immediate' : 'effective',
-      effective_at: effectiveAt,
-      worker: {
-        person_id: personId,
-        employee_number: textAt(enterprise, 'employeeNumber'),
-        worker_type: textAt(resource, 'userType'),
-        employment_status: active ? 'active' : 'terminated',
-        name: {
-          given: textAt(name, 'givenName'),
-          family: textAt(name, 'familyName'),
-          display: textAt(resource, 'displayName') ?? textAt(name, 'formatted'),
-        },
-        email: { work: email },
-        job: { title: textAt(resource, 'title') },
-        org: {
-          department: textAt(enterprise, 'department'),
-          division: textAt(enterprise, 'division'),
-          cost_center: textAt(enterprise, 'costCenter'),
-          legal_entity: textAt(enterprise, 'organization'),
-        },
-        termination: leaving ? { type: 'idp_deactivation' } : null,
-      },
+  const worker: Worker = {
+    person_id: personId,
+    employee_number: textAt(enterprise, 'employeeNumber'),
+    worker_type: textAt(resource, 'userType'),
+    employment_status: active ? 'active' : 'terminated',
+    name: {
+      given: textAt(name, 'givenName'),
+      family: textAt(name, 'familyName'),
+      display: textAt(resource, 'displayName') ?? textAt(name, 'formatted'),
+    },
+    email: { work: email },
+    job: { title: textAt(resource, 'title') },
+    org: {
+      department: textAt(enterprise, 'department'),
+      division: textAt(enterprise, 'division'),
+      cost_center: textAt(enterprise, 'costCenter'),
+      legal_entity: textAt(enterprise, 'organization'),
+    },
+    termination: leaving ? { type: 'idp_deactivation' } : null,
+  };
+  const data = {
+    phase: leaving ? 'immediate' : 'effective',
+    effective_at: new Date(now).toISOString(),
+    worker,
+    groups: [...input.groups],
+    origin: { system: idp, record_ref: record.id, hard_delete_requested: change === 'deleted' },
+  };
+  const at = Math.max(record.lastModified, now);
+  // The SCIM resource's version only grows, so it orders this person's changes.
+  const sequence = record.version + (change === 'deleted' ? 1 : 0);
+  const id = `scim-${record.id}-v${record.version}${change === 'deleted' ? '-deleted' : ''}`;
+  const origin = `scim://${idp}`;
+  return {
+    ok: true,
+    change: {
+      source: 'idp',
+      origin,
+      id,
+      kind: type,
+      cancelled: undefined,
+      personId,
+      at,
+      effectiveAt: now,
+      sequence,
+      immediate: leaving,
+      worker,
       groups: [...input.groups],
-      origin: { system: idp, record_ref: record.id, hard_delete_requested: change === 'deleted' },
+      facts: data,
+      recorded: {
+        specversion: '1.0',
+        id,
+        source: origin,
+        type: eventTypeOf(type),
+        subject: `person/${personId}`,
+        time: new Date(at).toISOString(),
+        sequence: String(sequence),
+        data,
+      },
     },
   };
-  const parsed = parseHrEvent(candidate);
-  return parsed.ok ? { ok: true, event: parsed.event } : { ok: false, reason: parsed.reason };
 }
 
 function eventType({ change, record, previous }: ScimUserEventInput): 'joined' | 'left' | 'rehired' | 'moved' | 'attributes_changed' {

@@ -1,10 +1,11 @@
 import type { LastPassCommand } from '../commands.ts';
-import type { HrEvent } from '../events/hr-event.ts';
+import type { PersonChange } from '../events/person-change.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { PendingCommand, PersonRecord, Precondition } from '../ports.ts';
 
 export interface HrPlanInput {
-  readonly event: HrEvent;
+  /** The input, parsed once at ingress. */
+  readonly change: PersonChange;
   /** The person as stored, or undefined for someone new. */
   readonly person: PersonRecord | undefined;
   /** The person's commands still waiting in the outbox. */
@@ -22,11 +23,11 @@ export interface PlannedStep {
 }
 
 export interface HrPlan {
-  /** The person after this event: new desired state, planned account, lifecycle. */
+  /** The person after this change: new desired state, planned account, lifecycle. */
   readonly person: PersonRecord;
   /** New commands, in the order they must run. */
   readonly steps: readonly PlannedStep[];
-  /** Pending commands this event makes obsolete. */
+  /** Pending commands this change makes obsolete. */
   readonly cancel: { readonly ids: readonly number[]; readonly reason: string } | undefined;
   /** Why, in words, for the audit trail. */
   readonly decisions: readonly string[];

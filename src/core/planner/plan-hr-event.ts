@@ -2,7 +2,8 @@ import type { DesiredAccount, LastPassAccount } from '../account.ts';
 import { describeGroupChange, groupChange, groupsAfter, hasChanges, invitation, knownAs, ownsGroup } from '../account-changes.ts';
 import { withAliases } from '../account-identity.ts';
 import type { DeleteAction, LastPassCommand } from '../commands.ts';
-import { eventKind, type HrEvent } from '../events/hr-event.ts';
+import type { Worker } from '../events/hr-event.ts';
+import type { PersonChange } from '../events/person-change.ts';
 import type { Lifecycle, LifecycleState } from '../lifecycle.ts';
 import { existingAccount } from '../planned-account.ts';
 import type { LeaverAction, Population } from '../policy/policy.ts';
@@ -16,28 +17,28 @@ type Target = 'active' | 'leaving' | 'withdrawn';
 const DELETE_OF: Record<LeaverAction, DeleteAction> = { deactivate: 'deactivate', remove: 'remove', delete: 'delete' };
 
 /**
- * Plans one HR event for one person: desired state from the snapshot and the policy, and the
+ * Plans one change (an HR event, a SCIM change) for one person: desired state from the snapshot and the policy, and the
  * commands that take the account there. Every command of the person not sent yet is planned
  * again: the plan starts from the account as it stands without them (`accountBefore`), so what
  * it enqueues is the whole way from there, and it cancels them. When the new plan is the same as
  * the unsent commands (a repeated event), they are kept as they are. Pure: no I/O, no clock.
  */
 export function planHrEvent(input: HrPlanInput): HrPlan {
-  const { event, person, policy, pending, now } = input;
-  const worker = event.data.worker;
-  const population = populationOf(policy, event.data);
+  const { change, person, policy, pending, now } = input;
+  const worker = change.worker;
+  const population = populationOf(policy, change.facts);
   const previous = person?.lifecycle;
-  const kind = eventKind(event.type);
+  const kind = change.kind;
   const desired: DesiredAccount = {
     username: worker.email.work.toLowerCase(),
-    fullname: fullnameOf(event, person?.desired.fullname),
+    fullname: fullnameOf(worker, person?.desired.fullname),
     groups: desiredGroups(input),
     active: true,
   };
   const record = {
     personId: worker.person_id,
-    lastSequence: event.sequence == null ? person?.lastSequence : Number(event.sequence),
-    lastEventTime: Math.max(Date.parse(event.time), person?.lastEventTime ?? 0),
+    lastSequence: change.sequence ?? person?.lastSequence,
+    lastEventTime: Math.max(change.at, person?.lastEventTime ?? 0),
   };
 
   if (!population.manage) {
@@ -49,7 +50,7 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
     };
   }
 
-  const effectiveAt = Date.parse(event.data.effective_at);
+  const effectiveAt = change.effectiveAt;
   const ctx: Context = {
     input,
     population,
@@ -62,7 +63,7 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
     // A joiner or rehire names the start; any other event keeps the one known.
     startsAt: kind === 'joined' || kind === 'rehired' ? effectiveAt : previous?.startsAt,
   };
-  const target = targetOf(event, previous, now);
+  const target = targetOf(change, previous, now);
   const draft = target === 'active' ? planActive(ctx) : target === 'leaving' ? planLeaving(ctx) : planWithdrawn(ctx);
   return finish(ctx, target, draft, record);
 }
@@ -89,15 +90,15 @@ interface Draft {
   readonly decisions: string[];
 }
 
-/** What the event asks for, given where the person is. */
-function targetOf(event: HrEvent, previous: Lifecycle | undefined, now: number): Target {
-  const kind = eventKind(event.type);
-  const status = event.data.worker.employment_status;
+/** What the change asks for, given where the person is. */
+function targetOf(change: PersonChange, previous: Lifecycle | undefined, now: number): Target {
+  const kind = change.kind;
+  const status = change.worker.employment_status;
   const leaveAhead = previous?.state === 'terminated' && previous.leavesAt !== undefined && previous.leavesAt > now;
   switch (kind) {
     case 'change_cancelled':
-      if (event.data.cancelled?.type === 'io.lpprov.hr.worker.joined.v1') return 'withdrawn';
-      if (event.data.cancelled?.type === 'io.lpprov.hr.worker.left.v1') return 'active';
+      if (change.cancelled === 'joined') return 'withdrawn';
+      if (change.cancelled === 'left') return 'active';
       return previous?.state === 'terminated' ? 'leaving' : 'active';
     case 'joined':
       // A corrected joiner (another start date) keeps a leave that is still ahead.
@@ -197,16 +198,16 @@ function joinerChanges(ctx: Context, account: LastPassAccount | undefined): { st
 
 function planLeaving(ctx: Context): Draft {
   const { input, previous, population, startsAt } = ctx;
-  const { now, event } = input;
+  const { now, change } = input;
   const leaver = population.leaver;
   const decisions: string[] = [];
   const steps: PlannedStep[] = [];
-  const immediate = event.data.phase === 'immediate' || event.data.worker.termination?.revoke_access_immediately === true;
+  const immediate = change.immediate;
   const alreadyLeaving = previous?.state === 'terminated';
   // A leave that has taken effect stays as it was. One still ahead moves when a new `left` gives
   // another date (HR corrected the termination date); other events (a late mover) keep it.
   const tookEffect = alreadyLeaving && previous.leavesAt !== undefined && previous.leavesAt <= now;
-  const newDate = eventKind(event.type) === 'left' && !tookEffect;
+  const newDate = change.kind === 'left' && !tookEffect;
   const leavesAt = immediate
     ? now
     : alreadyLeaving && previous.leavesAt !== undefined && !newDate
@@ -387,12 +388,12 @@ function isRemoval(command: LastPassCommand): boolean {
 }
 
 function cancelReason(input: HrPlanInput): string {
-  return `superseded by ${eventKind(input.event.type)} event ${input.event.source}/${input.event.id}`;
+  return `superseded by ${input.change.kind} event ${input.change.origin}/${input.change.id}`;
 }
 
 /** Display name from the snapshot; an absent name keeps the one already known (absent ≠ cleared). */
-function fullnameOf(event: HrEvent, known: string | undefined): string {
-  const { name } = event.data.worker;
+function fullnameOf(worker: Worker, known: string | undefined): string {
+  const { name } = worker;
   const composed = name.display ?? [name.preferred ?? name.given, name.family].filter((p) => p != null && p !== '').join(' ');
   return composed !== '' ? composed : (known ?? '');
 }
@@ -402,12 +403,12 @@ function fullnameOf(event: HrEvent, known: string | undefined): string {
  * policy gives it authority over groups (and the event carries them), otherwise from the rules.
  */
 function desiredGroups(input: HrPlanInput): string[] {
-  const { event, policy, person } = input;
+  const { change, policy, person } = input;
   if (policy.authority.groups === 'idp') {
-    const pushed = event.data.groups;
+    const pushed = change.groups;
     if (pushed != null) return [...new Set(pushed)].sort();
     return [...(person?.desired.groups ?? [])];
   }
   if (policy.authority.groups === 'none') return [];
-  return groupsOf(policy, event.data);
+  return groupsOf(policy, change.facts);
 }

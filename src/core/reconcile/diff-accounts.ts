@@ -1,7 +1,8 @@
 import type { LastPassAccount } from '../account.ts';
 import { accountUnder, readdressed } from '../account-identity.ts';
 import type { LastPassCommand } from '../commands.ts';
-import { isManagedGroup, type Policy } from '../policy/policy.ts';
+import { describeGroupChange, type GroupChange, groupChange as sharedGroupChange, invitation, ownsGroup } from '../account-changes.ts';
+import type { Policy } from '../policy/policy.ts';
 import type { PersonRecord } from '../ports.ts';
 import type { DirectoryUser } from './directory.ts';
 import { FINDING_KINDS, type AccountsDiff, type Correction, type Finding, type FindingKind } from './findings.ts';
@@ -23,11 +24,6 @@ export interface AccountsDiffInput {
 
 /** The resolution of an invitation cancelled because LastPass already has the account. */
 export const ADOPTED = 'adopted existing LastPass user';
-
-interface GroupChange {
-  readonly add: readonly string[];
-  readonly del: readonly string[];
-}
 
 interface PersonResult {
   readonly findings: Finding[];
@@ -362,33 +358,22 @@ function stateCommand(account: LastPassAccount, user: DirectoryUser): LastPassCo
 
 /**
  * Managed groups to add and remove so LastPass holds the planned ones: the planned groups lpprov
- * manages (or that the person's desired state names) that LastPass lacks, and the managed groups
- * LastPass has that the plan does not. Unmanaged groups are never touched. With group authority
- * `none` lpprov manages no groups at all; with `idp`, groups the identity provider gave are
- * lpprov's too (as the planner treats them).
+ * owns (or that the person's desired state names) that LastPass lacks, and the owned groups
+ * LastPass has that the plan does not, by the rules the planner uses (account-changes.ts).
  */
 function groupChange(policy: Policy, person: PersonRecord, account: LastPassAccount, have: readonly string[]): GroupChange {
-  if (policy.authority.groups === 'none') return { add: [], del: [] };
-  const desired = person.desired.groups;
-  const managed = (g: string): boolean => isManagedGroup(policy, g) || (policy.authority.groups === 'idp' && desired.includes(g));
-  const wanted = account.groups.filter((g) => managed(g) || desired.includes(g));
-  return {
-    add: wanted.filter((g) => !have.includes(g)).sort(),
-    del: have.filter((g) => managed(g) && !account.groups.includes(g)).sort(),
-  };
+  const owned = (g: string): boolean => ownsGroup(policy, person.desired.groups, g);
+  return sharedGroupChange(policy, have, plannedGroups(policy, person, account), owned);
 }
 
-/** A fresh invitation with the groups lpprov wants (unmanaged ones an admin gave are not lpprov's to restore). */
+/** The planned groups lpprov stands for: unmanaged ones an admin gave are not lpprov's to restore. */
+function plannedGroups(policy: Policy, person: PersonRecord, account: LastPassAccount): string[] {
+  return account.groups.filter((g) => ownsGroup(policy, person.desired.groups, g) || person.desired.groups.includes(g));
+}
+
+/** A fresh invitation with the groups lpprov wants. */
 function addUser(policy: Policy, person: PersonRecord, account: LastPassAccount): LastPassCommand {
-  const desired = person.desired.groups;
-  const groups = account.groups.filter((g) => isManagedGroup(policy, g) || desired.includes(g));
-  return {
-    kind: 'add_user',
-    username: account.username,
-    fullname: account.fullname,
-    groups,
-    ...(policy.joiner.defaultPassword ? { defaultPassword: true, passwordResetRequired: policy.joiner.passwordResetRequired } : {}),
-  };
+  return invitation(policy, { username: account.username, fullname: account.fullname, groups: plannedGroups(policy, person, account) });
 }
 
 function groupDetail({ add, del }: GroupChange): string {
@@ -412,9 +397,5 @@ function commandUsername(c: UnfinishedCommand): string {
 
 /** The commands in words, e.g. `change_groups +hr-eng -hr-old`. */
 export function describeCommands(commands: readonly LastPassCommand[]): string {
-  return commands
-    .map((c) =>
-      c.kind === 'change_groups' ? [c.kind, ...c.add.map((g) => `+${g}`), ...c.del.map((g) => `-${g}`)].join(' ') : c.kind,
-    )
-    .join(', ');
+  return commands.map((c) => (c.kind === 'change_groups' ? `${c.kind} ${describeGroupChange(c)}`.trimEnd() : c.kind)).join(', ');
 }

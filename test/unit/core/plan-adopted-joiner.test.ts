@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parsePolicy } from '../../../src/config/policy-file.ts';
 import { parseHrEvent } from '../../../src/core/events/hr-event.ts';
+import { changeOfHrEvent } from '../../../src/core/events/person-change.ts';
 import { planHrEvent } from '../../../src/core/planner/plan-hr-event.ts';
 import type { DirectoryUser } from '../../../src/core/reconcile/directory.ts';
 import { accountOf, withExistingAccount } from '../../../src/core/planned-account.ts';
@@ -34,7 +35,7 @@ function plan(event: Record<string, unknown>, user: DirectoryUser) {
   if (!parsed.ok) throw new Error(parsed.reason);
   // What adoptFromSnapshot hands the planner for someone new whose email LastPass already has.
   const person = withExistingAccount(undefined, P, accountOf(user));
-  return planHrEvent({ event: parsed.event, person, pending: [], policy, now: T0 });
+  return planHrEvent({ change: changeOfHrEvent(parsed.event), person, pending: [], policy, now: T0 });
 }
 
 describe('planning a joiner LastPass already has (adopted from the snapshot)', () => {

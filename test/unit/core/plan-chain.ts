@@ -1,5 +1,6 @@
 import type { LastPassCommand } from '../../../src/core/commands.ts';
 import { parseHrEvent } from '../../../src/core/events/hr-event.ts';
+import { changeOfHrEvent, type PersonChange } from '../../../src/core/events/person-change.ts';
 import { planHrEvent } from '../../../src/core/planner/plan-hr-event.ts';
 import type { HrPlan } from '../../../src/core/planner/hr-plan.ts';
 import type { Policy } from '../../../src/core/policy/policy.ts';
@@ -30,11 +31,16 @@ export class PlanChain {
     this.#policy = policy;
   }
 
+  /** An HR event (a CloudEvent object), parsed as the ingress does. */
   apply(event: unknown, now: number): HrPlan {
     const parsed = parseHrEvent(event);
     if (!parsed.ok) throw new Error(parsed.reason);
+    return this.applyChange(changeOfHrEvent(parsed.event), now);
+  }
+
+  applyChange(change: PersonChange, now: number): HrPlan {
     const pending: PendingCommand[] = this.queue.map((q) => ({ id: q.id, kind: q.command.kind, command: q.command, notBefore: q.notBefore }));
-    const plan = planHrEvent({ event: parsed.event, person: this.person, pending, policy: this.#policy, now });
+    const plan = planHrEvent({ change, person: this.person, pending, policy: this.#policy, now });
     const cancelled = new Set(plan.cancel?.ids ?? []);
     this.queue = this.queue.filter((q) => !cancelled.has(q.id));
     for (const step of plan.steps) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { ENTERPRISE_USER, scimUserEvent } from '../../../src/core/events/scim-user-event.ts';
+import { parseHrEvent } from '../../../src/core/events/hr-event.ts';
+import { ENTERPRISE_USER, scimUserChange } from '../../../src/core/events/scim-user-event.ts';
 import type { ScimUserRecord } from '../../../src/core/scim.ts';
 import { parsePolicy } from '../../../src/config/policy-file.ts';
 import { PlanChain } from './plan-chain.ts';
@@ -21,13 +22,35 @@ function user(overrides: Partial<ScimUserRecord> = {}, resource: Record<string, 
   };
 }
 
-const eventOf = (input: Parameters<typeof scimUserEvent>[0]) => {
-  const built = scimUserEvent(input);
+const changeOf = (input: Parameters<typeof scimUserChange>[0]) => {
+  const built = scimUserChange(input);
   if (!built.ok) throw new Error(built.reason);
-  return built.event;
+  return built.change;
 };
 
-describe('scimUserEvent', () => {
+/** The event a SCIM change stands for, as the audit trail records it: a valid HR event. */
+const eventOf = (input: Parameters<typeof scimUserChange>[0]) => {
+  const parsed = parseHrEvent(changeOf(input).recorded);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.event;
+};
+
+describe('scimUserChange', () => {
+  it('is the domain change the recorded event describes: source, times and sequence explicit', () => {
+    const change = changeOf({ record: user({ version: 3, lastModified: NOW - 5 }), previous: user({ active: true }), change: 'updated', idp: 'entra', groups: ['G'], now: NOW });
+    expect(change).toMatchObject({
+      source: 'idp',
+      origin: 'scim://entra',
+      kind: 'attributes_changed',
+      personId: 'scim:2819c223-7f76-453a-919d-413861904646',
+      at: NOW,
+      effectiveAt: NOW,
+      sequence: 3,
+      immediate: false,
+      groups: ['G'],
+    });
+  });
+
   it('turns a create into a joiner keyed by the SCIM id, with the email as the LastPass username', () => {
     const event = eventOf({ record: user(), previous: undefined, change: 'created', idp: 'okta', groups: [], now: NOW });
     expect(event.type).toBe('io.lpprov.hr.worker.joined.v1');
@@ -45,7 +68,7 @@ describe('scimUserEvent', () => {
   });
 
   it('refuses a user with no email at all', () => {
-    const built = scimUserEvent({ record: user({ userName: 'bjensen' }), previous: undefined, change: 'created', idp: 'scim', groups: [], now: NOW });
+    const built = scimUserChange({ record: user({ userName: 'bjensen' }), previous: undefined, change: 'created', idp: 'scim', groups: [], now: NOW });
     expect(built.ok ? '' : built.reason).toContain('email');
   });
 
@@ -90,12 +113,12 @@ describe('IdP group authority', () => {
   it('puts the person in the pushed groups and takes away only groups the IdP gave', () => {
     const chain = new PlanChain(policy);
     const record = user();
-    chain.apply(eventOf({ record, previous: undefined, change: 'created', idp: 'okta', groups: ['Engineering'], now: NOW }), NOW);
+    chain.applyChange(changeOf({ record, previous: undefined, change: 'created', idp: 'okta', groups: ['Engineering'], now: NOW }), NOW);
     expect(chain.last?.steps.map((s) => s.command)).toMatchObject([{ kind: 'add_user', groups: ['Engineering'] }]);
     chain.run(NOW);
     chain.person = { ...chain.person!, lastpass: { ...chain.person!.lastpass!, groups: ['Engineering', 'Hand-Made'] } };
-    const plan = chain.apply(
-      eventOf({ record: user({ version: 2 }), previous: record, change: 'updated', idp: 'okta', groups: ['Sales'], now: NOW + 1 }),
+    const plan = chain.applyChange(
+      changeOf({ record: user({ version: 2 }), previous: record, change: 'updated', idp: 'okta', groups: ['Sales'], now: NOW + 1 }),
       NOW + 1,
     );
     expect(plan.steps.map((s) => s.command)).toEqual([

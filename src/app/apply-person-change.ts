@@ -1,5 +1,5 @@
 import { isStaleEvent } from '../core/events/event-order.ts';
-import type { HrEvent } from '../core/events/hr-event.ts';
+import { eventTypeOf, type InputSource, type PersonChange } from '../core/events/person-change.ts';
 import { planHrEvent } from '../core/planner/plan-hr-event.ts';
 import type { Policy } from '../core/policy/policy.ts';
 import type { PersonRecord, PlannedCommand, TransactionScope } from '../core/ports.ts';
@@ -7,39 +7,36 @@ import type { HrInputResult } from './hr-input.ts';
 import { existingAccount, withExistingAccount } from '../core/planned-account.ts';
 import { adoptFromSnapshot } from './reconcile/adopt-from-snapshot.ts';
 
-type Source = 'hris' | 'idp';
-
-const sourceOf = (event: HrEvent): Source => (event.source.startsWith('scim://') ? 'idp' : 'hris');
-const sourceOfPerson = (person: PersonRecord): Source => (person.personId.startsWith('scim:') ? 'idp' : 'hris');
+const sourceOfPerson = (person: PersonRecord): InputSource => (person.personId.startsWith('scim:') ? 'idp' : 'hris');
 
 /**
- * Applies one canonical event (from HR or normalised from SCIM) inside the caller's transaction:
+ * Applies one change (an HR event, or a SCIM change) inside the caller's transaction:
  * dedupe on (source, id), drop stale events, plan, cancel what the plan makes obsolete, store the
  * person and enqueue the commands. One path for every input, so every input gets the same policy.
  * The inbox row keeps the event, its correlation id and why the plan is what it is (lpprov audit);
  * every command enqueued carries the correlation id into the dispatcher's log lines.
  */
-export async function applyCanonicalEvent(
+export async function applyPersonChange(
   scope: TransactionScope,
   policy: Policy,
-  event: HrEvent,
+  change: PersonChange,
   now: number,
   correlationId?: string,
 ): Promise<HrInputResult> {
-  if (await scope.inbox.has(event.source, event.id)) return 'duplicate';
+  if (await scope.inbox.has(change.origin, change.id)) return 'duplicate';
 
-  const personId = event.data.worker.person_id;
+  const personId = change.personId;
   const person = await scope.people.get(personId);
   const inboxEntry = {
-    source: event.source,
-    eventId: event.id,
+    source: change.origin,
+    eventId: change.id,
     personId,
-    eventType: event.type,
+    eventType: eventTypeOf(change.kind),
     receivedAt: now,
-    event,
+    event: change.recorded,
     ...(correlationId === undefined ? {} : { correlationId }),
   };
-  const incoming = { sequence: event.sequence == null ? undefined : Number(event.sequence), time: Date.parse(event.time) };
+  const incoming = { sequence: change.sequence, time: change.at };
   if (person !== undefined && isStaleEvent(person, incoming)) {
     await scope.inbox.record({ ...inboxEntry, outcome: 'stale', decisions: [staleDecision(person, incoming)] });
     return 'stale';
@@ -49,8 +46,8 @@ export async function applyCanonicalEvent(
   // which one decides (reference/hr-lifecycle.md §4.6). The other may only take access away sooner.
   // Two people of one source naming the same account (two SCIM users with one email): the one
   // that has it keeps it, and the other plans nothing, so deleting one cannot disable the other.
-  const username = event.data.worker.email.work.toLowerCase();
-  const thisSource = sourceOf(event);
+  const username = change.worker.email.work.toLowerCase();
+  const thisSource = change.source;
   const others: PersonRecord[] = [];
   for (const other of await scope.people.findByUsername(username)) {
     if (other.personId !== personId && (await accountAt(scope, other, now)) !== undefined) others.push(other);
@@ -58,7 +55,7 @@ export async function applyCanonicalEvent(
   const otherSource = others.find((p) => sourceOfPerson(p) !== thisSource);
   const sameSource = others.find((p) => sourceOfPerson(p) === thisSource);
   if (otherSource !== undefined && policy.authority.lifecycle !== thisSource) {
-    const disabled = await accelerateLeave(scope, otherSource, event, now, correlationId);
+    const disabled = await accelerateLeave(scope, otherSource, change, now, correlationId);
     const decision =
       `${policy.authority.lifecycle === 'idp' ? 'the identity provider' : 'HR'} decides the lifecycle of ${username} ` +
       `(policy authority.lifecycle, account planned for ${otherSource.personId}): ` +
@@ -83,11 +80,11 @@ export async function applyCanonicalEvent(
 
   const pending = person === undefined ? [] : await scope.outbox.pendingFor(personId);
   // An account LastPass already has is adopted, not invited again (docs/cli.md, lpprov reconcile).
-  const current = takenOver?.person ?? (await adoptFromSnapshot(scope, policy, person, event));
-  const plan = planHrEvent({ event, person: current, pending, policy, now });
+  const current = takenOver?.person ?? (await adoptFromSnapshot(scope, policy, person, change));
+  const plan = planHrEvent({ change, person: current, pending, policy, now });
   if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
   await scope.people.save(plan.person, now);
-  await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(event, step, index)), now, correlationId);
+  await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(change, step, index)), now, correlationId);
   const decisions = takenOver === undefined ? plan.decisions : [takenOver.decision, ...plan.decisions];
   await scope.inbox.record({ ...inboxEntry, outcome: 'applied', decisions });
   return 'applied';
@@ -153,29 +150,29 @@ function staleDecision(
 async function accelerateLeave(
   scope: TransactionScope,
   owner: PersonRecord,
-  event: HrEvent,
+  change: PersonChange,
   now: number,
   correlationId: string | undefined,
 ): Promise<boolean> {
-  const leaving = event.type === 'io.lpprov.hr.worker.left.v1' || event.data.worker.employment_status === 'terminated';
+  const leaving = change.kind === 'left' || change.worker.employment_status === 'terminated';
   const account = owner.lastpass;
   if (!leaving || account === undefined || account.disabled) return false;
   await scope.people.save({ ...owner, lastpass: { ...account, disabled: true } }, now);
   await scope.outbox.enqueue(
     owner.personId,
-    [{ command: { kind: 'disable_user', username: account.username }, idempotencyKey: `${event.source}|${event.id}|accelerated-disable` }],
+    [{ command: { kind: 'disable_user', username: account.username }, idempotencyKey: `${change.origin}|${change.id}|accelerated-disable` }],
     now,
     correlationId,
   );
   return true;
 }
 
-function planned(event: HrEvent, step: ReturnType<typeof planHrEvent>['steps'][number], index: number): PlannedCommand {
+function planned(change: PersonChange, step: ReturnType<typeof planHrEvent>['steps'][number], index: number): PlannedCommand {
   return {
     command: step.command,
     // One key per intended effect: this event's n-th command. A replay of the event is caught by
     // the inbox first; the key also stops a second enqueue if the same plan is ever rebuilt.
-    idempotencyKey: `${event.source}|${event.id}|${index}|${step.command.kind}`,
+    idempotencyKey: `${change.origin}|${change.id}|${index}|${step.command.kind}`,
     ...(step.notBefore === undefined ? {} : { notBefore: step.notBefore }),
     ...(step.precondition === undefined ? {} : { precondition: step.precondition }),
   };
