@@ -5,15 +5,16 @@ import { parsePolicy } from '../../src/config/policy-file.ts';
 import { ENGINES, type Engine } from '../support/databases.ts';
 import { LifecycleRig, type SimUser } from '../support/lifecycle-rig.ts';
 import { DAY, Hris } from '../support/offboarding-model/hris.ts';
-import { type Operation, PEOPLE, sequence } from '../support/offboarding-model/operations.ts';
+import { Okta } from '../support/offboarding-model/okta.ts';
+import { type Operation, PEOPLE, SCIM_PERSON, sequence } from '../support/offboarding-model/operations.ts';
 import { type ExpectedAccount, PersonModel } from '../support/offboarding-model/reference-model.ts';
 
-/** Sequences per engine and group authority: 4 × 50 = 200 in all. LPPROV_MODEL_RUNS overrides. */
-const RUNS = Number(process.env.LPPROV_MODEL_RUNS ?? 50);
+/** Sequences per engine and authority setting: 4 × 150 = 600 in all. LPPROV_MODEL_RUNS overrides. */
+const RUNS = Number(process.env.LPPROV_MODEL_RUNS ?? 150);
 /** The fast-check seed: fixed, so CI runs the same sequences every time; LPPROV_MODEL_SEED overrides. */
 const SEED = Number(process.env.LPPROV_MODEL_SEED ?? 20261201);
 
-const policyFor = (groups: 'rules' | 'idp') =>
+const policyFor = ({ lifecycle, groups }: Authority) =>
   parsePolicy({
     managed_groups: { prefix: 'hr-' },
     group_rules: [
@@ -22,23 +23,36 @@ const policyFor = (groups: 'rules' | 'idp') =>
       { when: { path: 'worker.org.department', equals: 'Engineering' }, groups: ['hr-eng'] },
     ],
     defaults: { leaver: { on_effective: 'deactivate', on_immediate: 'deactivate', after_grace: { after: 'P30D', action: 'delete' } } },
-    authority: { lifecycle: 'hris', groups },
+    authority: { lifecycle, groups },
   });
+
+interface Authority {
+  readonly lifecycle: 'hris' | 'idp';
+  readonly groups: 'rules' | 'idp';
+}
+
+/** HR decides the lifecycle and rules the groups; or the identity provider decides both. */
+const AUTHORITIES: readonly Authority[] = [
+  { lifecycle: 'hris', groups: 'rules' },
+  { lifecycle: 'idp', groups: 'idp' },
+];
 
 /**
  * Model-based test of offboarding (issue 12): random sequences of HR events for two people —
  * joiners now and in the future, movers, email changes, leaves now, later and immediate,
- * rehires, cancellations, legal hold on and off, duplicates and out-of-order events — with the
- * person accepting invitations and confirming email changes in LastPass and time passing, run
+ * rehires, cancellations, legal hold on and off, duplicates and out-of-order events — and of
+ * SCIM requests for a third, pushed by Okta (create, deactivate, reactivate, department and
+ * email changes, group pushes, delete), with each person accepting invitations and confirming
+ * email changes in LastPass and time passing, under both authority settings, run
  * through lpprov's application, outbox and dispatcher against the simulator. After the clock has
  * passed every scheduled step, LastPass must hold exactly what the reference model says, and no
  * command may be dead. A failure prints the seed and the shrunk sequence.
  */
 describe.each(ENGINES)('offboarding model on %s', (engine: Engine) => {
-  describe.each(['rules', 'idp'] as const)('with group authority %s', (groups) => {
+  describe.each(AUTHORITIES)('with lifecycle authority $lifecycle and group authority $groups', (authority) => {
     let rig: LifecycleRig;
     beforeAll(async () => {
-      rig = await LifecycleRig.start(engine, policyFor(groups));
+      rig = await LifecycleRig.start(engine, policyFor(authority));
     });
     afterAll(async () => {
       await rig.stop();
@@ -49,7 +63,7 @@ describe.each(ENGINES)('offboarding model on %s', (engine: Engine) => {
       await fc.assert(
         fc.asyncProperty(sequence, async (operations) => {
           run += 1;
-          const problems = await play(rig, `${engine[0]}${groups[0]}${run}`, groups === 'rules', operations);
+          const problems = await play(rig, `${engine[0]}${authority.groups[0]}${run}`, authority.groups === 'rules', operations);
           expect(problems, `sequence: ${JSON.stringify(operations)}`).toEqual([]);
         }),
         { numRuns: RUNS, seed: SEED, endOnFailure: false },
@@ -62,7 +76,8 @@ describe.each(ENGINES)('offboarding model on %s', (engine: Engine) => {
 async function play(rig: LifecycleRig, run: string, groupsFromRules: boolean, operations: readonly Operation[]): Promise<string[]> {
   await rig.control('reset', {});
   const hris = new Hris(run);
-  const models = Array.from({ length: PEOPLE }, () => new PersonModel(groupsFromRules));
+  const okta = new Okta(rig, run);
+  const models = Array.from({ length: PEOPLE + 1 }, () => new PersonModel(groupsFromRules));
   const problems: string[] = [];
   const model = (person: number): PersonModel => models[person] as PersonModel;
 
@@ -88,6 +103,14 @@ async function play(rig: LifecycleRig, run: string, groupsFromRules: boolean, op
             },
             now,
           );
+        }
+        break;
+      }
+      case 'scim': {
+        const accepted = await okta.send(op.change, now);
+        if (accepted !== undefined) {
+          model(SCIM_PERSON).pushed = okta.pushedGroups();
+          model(SCIM_PERSON).event(accepted, now);
         }
         break;
       }
@@ -121,7 +144,7 @@ async function play(rig: LifecycleRig, run: string, groupsFromRules: boolean, op
     }
     await rig.drain();
     // After every step, not only at the end: a leaver must be disabled when the leave takes effect.
-    problems.push(...(await differences(rig, hris, models, at)));
+    problems.push(...(await differences(rig, hris, okta, models, at)));
     if (problems.length > 0) return problems;
   }
 
@@ -129,18 +152,18 @@ async function play(rig: LifecycleRig, run: string, groupsFromRules: boolean, op
   rig.clock.advance(400 * DAY);
   for (const m of models) m.runDue(rig.clock.now());
   await rig.drain();
-  problems.push(...(await differences(rig, hris, models, 'at the end')));
+  problems.push(...(await differences(rig, hris, okta, models, 'at the end')));
 
-  const personIds = new Set(Array.from({ length: PEOPLE }, (_, p) => hris.personId(p)));
+  const personIds = new Set([...Array.from({ length: PEOPLE }, (_, p) => hris.personId(p)), ...okta.personIds()]);
   const open = (await rig.commands()).filter((c) => personIds.has(c.personId) && ['dead', 'pending', 'in_flight', 'awaiting_approval'].includes(c.status));
   for (const c of open) problems.push(`command #${c.id} ${c.kind} of ${c.personId} is ${c.status}: ${c.lastError ?? ''}`);
   return problems;
 }
 
-async function differences(rig: LifecycleRig, hris: Hris, models: readonly PersonModel[], at: string): Promise<string[]> {
+async function differences(rig: LifecycleRig, hris: Hris, okta: Okta, models: readonly PersonModel[], at: string): Promise<string[]> {
   const present = await rig.present();
   return models.flatMap((m, person) => {
-    const addresses = hris.addresses(person);
+    const addresses = person === SCIM_PERSON ? okta.addresses() : hris.addresses(person);
     return compare(`${at}: person ${person}`, m.account, present.filter((u) => addresses.includes(u.username)));
   });
 }

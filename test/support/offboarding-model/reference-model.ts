@@ -49,6 +49,8 @@ export class PersonModel {
   department: Department = 'Engineering';
   account: ExpectedAccount | undefined;
   schedule: Schedule = {};
+  /** With group authority `idp`: the groups the identity provider pushes the person into. */
+  pushed: string[] = [];
   readonly groupsFromRules: boolean;
 
   constructor(groupsFromRules: boolean) {
@@ -56,7 +58,7 @@ export class PersonModel {
   }
 
   desiredGroups(): string[] {
-    if (!this.groupsFromRules) return [];
+    if (!this.groupsFromRules) return [...this.pushed].sort();
     const groups = ['hr-all'];
     if (this.department === 'Sales') groups.push('hr-sales');
     if (this.department === 'Engineering') groups.push('hr-eng');
