@@ -45,7 +45,7 @@ describe.each(ENGINES)('account identity on %s', (engine) => {
     expect(await r.user(fresh)).toBeDefined();
   }
 
-  it('disables a leaver under the confirmed new address instead of dead-lettering the old one', async () => {
+  it('case 1: disables a leaver under the confirmed new address instead of dead-lettering the old one', async () => {
     const r = (rig = await LifecycleRig.start(engine, policy));
     await confirmedEmailChange(r);
     await r.hr(event('left', { email: fresh, phase: 'immediate' }));
@@ -88,7 +88,7 @@ describe.each(ENGINES)('account identity on %s', (engine) => {
     expect(disable?.status).toBe('done');
   });
 
-  it('withdraws a never-accepted invitation and invites the new address, carrying the groups (case 3)', async () => {
+  it('case 3: withdraws a never-accepted invitation and invites the new address, carrying the groups', async () => {
     const r = (rig = await LifecycleRig.start(engine, policy));
     await r.hr(event('joined', { department: 'Sales' }));
     await r.drain();

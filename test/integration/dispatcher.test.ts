@@ -80,7 +80,7 @@ describe.each(ENGINES)('dispatcher against the simulator on %s', (engine) => {
     expect(adds.sort()).toEqual(joiners.map(email).sort());
   });
 
-  it('counts an invitation LastPass applied but whose answer was lost as done when the retry hears "already exists"', async () => {
+  it('case 6: counts an invitation LastPass applied but whose answer was lost as done when the retry hears "already exists"', async () => {
     const h = (harness = await DispatchHarness.start(engine));
     await h.behaviour({ batchaddExisting: 'error' });
     await h.faults({ nextFaults: [{ kind: 'dropAfterApply', count: 1, cmd: 'batchadd' }] });

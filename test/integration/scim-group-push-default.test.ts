@@ -16,7 +16,7 @@ describe.each(ENGINES)('SCIM group push on the default policy (%s)', (engine) =>
     rig = undefined;
   });
 
-  it('puts pushed groups in LastPass and takes them away again', async () => {
+  it('case 5: puts pushed groups in LastPass on the default policy and takes them away again', async () => {
     const r = (rig = await ScimRig.start({ engine }));
     expect(r.lpprov.groups).toEqual({ authority: 'idp', rules: 0 });
     const user = await r.scim.post('/Users', {

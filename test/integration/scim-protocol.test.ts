@@ -135,7 +135,7 @@ describe.each(ENGINES)('SCIM protocol on %s', (engine) => {
       expectError(await lp.scim.post('/Users', ['not', 'an', 'object']), 400, 'invalidSyntax');
     });
 
-    it('refuses a user LastPass cannot have (no email address) with 400 invalidValue, and keeps the refusal as a dead letter', async () => {
+    it('case 4: refuses a user LastPass cannot have (no email address) with 400 invalidValue, and keeps the refusal as a dead letter', async () => {
       const noEmail = { schemas: [SCIM_SCHEMAS.user], userName: 'jdoe', name: { givenName: 'J', familyName: 'Doe' }, active: true };
       const refused = await lp.scim.post('/Users', noEmail);
       expectError(refused, 400, 'invalidValue');
