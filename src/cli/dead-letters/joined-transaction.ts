@@ -1,4 +1,5 @@
-import type { Row, SqlDatabase, SqlExecutor, SqlValue } from '../../db/sql-database.ts';
+import { OpenTransactionDatabase } from '../../db/open-transaction-database.ts';
+import type { SqlExecutor } from '../../db/sql-database.ts';
 
 /**
  * An open transaction seen as a database whose transactions join it: a use case run on it
@@ -6,29 +7,8 @@ import type { Row, SqlDatabase, SqlExecutor, SqlValue } from '../../db/sql-datab
  * and resolving the dead letter are one change. A use case that fails fails the caller's
  * transaction too, which is what the caller wants here (unlike `lpprov plan`'s savepoints).
  */
-export class JoinedTransaction implements SqlDatabase {
-  readonly dialect: SqlDatabase['dialect'];
-  readonly #tx: SqlExecutor;
-
-  constructor(tx: SqlExecutor) {
-    this.#tx = tx;
-    this.dialect = tx.dialect;
-  }
-
-  query<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
-    return this.#tx.query<R>(sql, params);
-  }
-
-  execute(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    return this.#tx.execute(sql, params);
-  }
-
+export class JoinedTransaction extends OpenTransactionDatabase {
   transaction<R>(work: (tx: SqlExecutor) => Promise<R>): Promise<R> {
-    return work(this.#tx);
-  }
-
-  /** The outer transaction's owner closes the connection. */
-  close(): Promise<void> {
-    return Promise.resolve();
+    return work(this.tx);
   }
 }

@@ -1,5 +1,6 @@
 import type { UnitOfWork } from '../../core/ports.ts';
-import type { Row, SqlDatabase, SqlExecutor, SqlValue } from '../../db/sql-database.ts';
+import { OpenTransactionDatabase } from '../../db/open-transaction-database.ts';
+import type { SqlDatabase, SqlExecutor } from '../../db/sql-database.ts';
 import { SqlUnitOfWork } from '../../db/sql-unit-of-work.ts';
 
 /** Thrown out of the outer transaction so that the database rolls it back; carries the result. */
@@ -43,45 +44,25 @@ const SAVEPOINT = 'lpprov_plan_run';
  * abort the outer transaction), but nothing outlives the outer rollback. Runs take turns, like
  * statements on SQLite's single connection: two interleaved runs would share one savepoint.
  */
-class SavepointDatabase implements SqlDatabase {
-  readonly dialect: SqlDatabase['dialect'];
-  readonly #tx: SqlExecutor;
+class SavepointDatabase extends OpenTransactionDatabase {
   #tail: Promise<unknown> = Promise.resolve();
-
-  constructor(tx: SqlExecutor) {
-    this.#tx = tx;
-    this.dialect = tx.dialect;
-  }
-
-  query<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
-    return this.#tx.query<R>(sql, params);
-  }
-
-  execute(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    return this.#tx.execute(sql, params);
-  }
 
   transaction<R>(work: (tx: SqlExecutor) => Promise<R>): Promise<R> {
     const run = async (): Promise<R> => {
-      await this.#tx.execute(`SAVEPOINT ${SAVEPOINT}`);
+      await this.tx.execute(`SAVEPOINT ${SAVEPOINT}`);
       let result: R;
       try {
-        result = await work(this.#tx);
+        result = await work(this.tx);
       } catch (error) {
-        await this.#tx.execute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-        await this.#tx.execute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        await this.tx.execute(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+        await this.tx.execute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
         throw error;
       }
-      await this.#tx.execute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+      await this.tx.execute(`RELEASE SAVEPOINT ${SAVEPOINT}`);
       return result;
     };
     const next = this.#tail.then(run, run);
     this.#tail = next.catch(() => undefined);
     return next;
-  }
-
-  /** The outer transaction's owner closes the connection. */
-  close(): Promise<void> {
-    return Promise.resolve();
   }
 }
