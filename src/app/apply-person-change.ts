@@ -1,3 +1,4 @@
+import { isRemoval } from '../core/commands.ts';
 import { isStaleEvent } from '../core/events/event-order.ts';
 import { eventTypeOf, type InputSource, type PersonChange } from '../core/events/person-change.ts';
 import { planHrEvent } from '../core/planner/plan-hr-event.ts';
@@ -83,6 +84,7 @@ export async function applyPersonChange(
   const current = takenOver?.person ?? (await adoptFromSnapshot(scope, policy, person, change));
   const plan = planHrEvent({ change, person: current, pending, policy, now });
   if (plan.cancel !== undefined) await scope.outbox.cancel(plan.cancel.ids, plan.cancel.reason, now);
+  if (plan.restamp !== undefined) await scope.outbox.restamp(plan.restamp.ids, plan.restamp.epoch);
   await scope.people.save(plan.person, now);
   await scope.outbox.enqueue(personId, plan.steps.map((step, index) => planned(change, step, index)), now, correlationId);
   const decisions = takenOver === undefined ? plan.decisions : [takenOver.decision, ...plan.decisions];
@@ -129,7 +131,7 @@ async function takeOverAccount(
 async function accountAt(scope: TransactionScope, person: PersonRecord, now: number): Promise<PersonRecord['lastpass']> {
   if (person.lastpass === undefined) return undefined;
   const unsent = await scope.outbox.pendingFor(person.personId);
-  return existingAccount(person, now, unsent.some((c) => c.command.kind === 'delete_user' && c.command.action !== 'deactivate'));
+  return existingAccount(person, now, unsent.some((c) => isRemoval(c.command)));
 }
 
 function staleDecision(

@@ -114,6 +114,7 @@ function recordingOutbox(outbox: OutboxWriter, journal: MutableJournal): OutboxW
       for (const command of pending) seen.set(command.id, { personId, pending: command });
       return pending;
     },
+    restamp: (ids, epoch) => outbox.restamp(ids, epoch),
     cancel: async (ids, reason, now) => {
       const cancelled = await outbox.cancel(ids, reason, now);
       if (ids.length > 0) {

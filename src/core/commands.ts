@@ -94,6 +94,11 @@ export type LastPassCommand =
 
 export type CommandKind = LastPassCommand['kind'];
 
+/** A `deluser` that ends the account (remove, delete, or withdraw the invitation); deactivate keeps it. */
+export function isRemoval(command: LastPassCommand): boolean {
+  return command.kind === 'delete_user' && command.action !== 'deactivate';
+}
+
 /** Kinds whose API call takes many users, so commands of many people can share one call. */
 export const BATCHABLE_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>([
   'add_user',

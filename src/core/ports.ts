@@ -74,6 +74,13 @@ export interface PendingCommand {
   readonly notBefore: number;
   /** Dead-lettered: LastPass refused it, and it holds the person's later commands. */
   readonly dead?: boolean;
+  /**
+   * Sent at least once and waiting for another try: the answer was lost or asked for a retry, so
+   * LastPass may have applied it (planner/in-doubt.ts).
+   */
+  readonly attempted?: boolean;
+  /** What is checked when it fires (scheduled commands). */
+  readonly precondition?: Precondition;
 }
 
 export interface OutboxWriter {
@@ -88,6 +95,11 @@ export interface OutboxWriter {
    * cancel it is being made.
    */
   pendingFor(personId: string): Promise<PendingCommand[]>;
+  /**
+   * Gives pending commands a new lifecycle epoch for their precondition (commands a new plan keeps
+   * must not fail it when they fire); returns how many.
+   */
+  restamp(ids: readonly number[], epoch: number): Promise<number>;
   /** Cancels pending or dead commands (others are left as they are), keeping why; returns how many. */
   cancel(ids: readonly number[], reason: string, now: number): Promise<number>;
 }

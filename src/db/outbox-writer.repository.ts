@@ -1,6 +1,6 @@
 import { commandPriority } from '../core/command-priority.ts';
 import type { LastPassCommand } from '../core/commands.ts';
-import type { OutboxWriter, PendingCommand, PlannedCommand } from '../core/ports.ts';
+import type { OutboxWriter, PendingCommand, PlannedCommand, Precondition } from '../core/ports.ts';
 import { updateNotingAttempts } from './audit-attempts.ts';
 import { type SqlExecutor, toNumber } from './sql-database.ts';
 
@@ -57,14 +57,34 @@ export class SqlOutboxWriter implements OutboxWriter {
     // ends, so a command cannot be sent while a plan is cancelling it. SQLite's write lock
     // (BEGIN IMMEDIATE) already keeps claims out.
     const lock = this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-    const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown; status: string }>(
-      `SELECT id, payload, not_before, status FROM outbox WHERE person_id = $1 AND status IN ('pending', 'dead') ORDER BY seq${lock}`,
+    const rows = await this.#db.query<{ id: unknown; payload: string; not_before: unknown; status: string; attempts: unknown; precondition: string | null }>(
+      `SELECT id, payload, not_before, status, attempts, precondition FROM outbox WHERE person_id = $1 AND status IN ('pending', 'dead') ORDER BY seq${lock}`,
       [personId],
     );
     return rows.map((row) => {
       const command = JSON.parse(row.payload) as LastPassCommand;
-      return { id: toNumber(row.id), kind: command.kind, command, notBefore: toNumber(row.not_before), dead: row.status === 'dead' };
+      const dead = row.status === 'dead';
+      return {
+        id: toNumber(row.id),
+        kind: command.kind,
+        command,
+        notBefore: toNumber(row.not_before),
+        dead,
+        attempted: !dead && toNumber(row.attempts) > 0,
+        ...(row.precondition === null ? {} : { precondition: JSON.parse(row.precondition) as Precondition }),
+      };
     });
+  }
+
+  async restamp(ids: readonly number[], epoch: number): Promise<number> {
+    let updated = 0;
+    for (const id of ids) {
+      const [row] = await this.#db.query<{ precondition: string | null }>("SELECT precondition FROM outbox WHERE id = $1 AND status = 'pending'", [id]);
+      if (row?.precondition == null) continue;
+      const precondition = { ...(JSON.parse(row.precondition) as Precondition), epoch };
+      updated += await this.#db.execute("UPDATE outbox SET precondition = $2 WHERE id = $1 AND status = 'pending'", [id, JSON.stringify(precondition)]);
+    }
+    return updated;
   }
 
   async cancel(ids: readonly number[], reason: string, now: number): Promise<number> {

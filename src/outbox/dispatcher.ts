@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { addressOf, whenUnknown } from '../core/account-identity.ts';
-import { BATCHABLE_KINDS, type CommandKind } from '../core/commands.ts';
+import { BATCHABLE_KINDS, type CommandKind, isRemoval, type LastPassCommand } from '../core/commands.ts';
 import type { CommandOutcome, LastPassGateway } from '../core/lastpass-gateway.port.ts';
 import type { AccountAddressBook, Clock } from '../core/ports.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -19,7 +19,15 @@ import type { RateLimiter } from './rate-limiter.ts';
  * at most once per idempotency key, except when lpprov dies between a successful call and the
  * commit that records it (docs/outbox.md).
  */
-export const EMAIL_KINDS: ReadonlySet<CommandKind> = new Set<CommandKind>(['reinvite_user', 'reset_password', 'update_email']);
+/**
+ * Commands that email the person each time they are sent: one whose answer may have been applied
+ * is not sent again automatically. An email change of an invitation nobody accepted is the
+ * exception: it withdraws and invites, and each step counts as done when repeated.
+ */
+export function emailsOnEachSend(command: LastPassCommand): boolean {
+  if (command.kind === 'update_email') return command.reinvite === undefined;
+  return command.kind === 'reinvite_user' || command.kind === 'reset_password';
+}
 
 export interface DispatcherDeps {
   readonly store: OutboxStore;
@@ -271,8 +279,8 @@ export class Dispatcher {
   /**
    * LastPass does not know the username the command addressed. The account is looked for under
    * every other address known for the person (a confirmed email change, an invitation sent again
-   * to a new address); found, the person's commands go there and this one is sent again at once,
-   * without counting an attempt. Not found, the core decides (account-identity.ts, whenUnknown):
+   * to a new address); found, the person's commands go there and this one is sent again at once
+   * (the attempt counts, so an account that keeps moving cannot keep it going round). Not found, the core decides (account-identity.ts, whenUnknown):
    * taking access away from an account that does not exist is done, anything else is dead.
    */
   async #resolveUnknownUser(
@@ -366,7 +374,7 @@ export class Dispatcher {
           metrics?.dispatchPaused.set({ reason: 'throttled' }, 1);
           log.warn({ retryAfterMs: outcome.retryAfterMs }, 'LastPass throttled dispatch; the account waits');
           await store.retryLater(claimed.id, owner, until, outcome.reason, now, false);
-        } else if (EMAIL_KINDS.has(claimed.command.kind) && outcome.mayHaveApplied) {
+        } else if (emailsOnEachSend(claimed.command) && outcome.mayHaveApplied) {
           log.error({ reason: outcome.reason }, 'command dead-lettered: it may have reached LastPass, and resending would email the person twice');
           await store.deadLetter(
             claimed.id,
@@ -392,10 +400,6 @@ export class Dispatcher {
         return; // handled for the whole call in #record
     }
   }
-}
-
-function isRemoval(command: ClaimedCommand['command']): boolean {
-  return command.kind === 'delete_user' && command.action !== 'deactivate';
 }
 
 /**

@@ -29,6 +29,8 @@ export interface HrPlan {
   readonly steps: readonly PlannedStep[];
   /** Pending commands this change makes obsolete. */
   readonly cancel: { readonly ids: readonly number[]; readonly reason: string } | undefined;
+  /** Pending commands the plan keeps (they may have reached LastPass) that take its new epoch. */
+  readonly restamp?: { readonly ids: readonly number[]; readonly epoch: number } | undefined;
   /** Why, in words, for the audit trail. */
   readonly decisions: readonly string[];
 }

@@ -1,7 +1,7 @@
 import type { DesiredAccount, LastPassAccount } from '../account.ts';
 import { describeGroupChange, groupChange, groupsAfter, hasChanges, invitation, knownAs, ownsGroup } from '../account-changes.ts';
 import { withAliases } from '../account-identity.ts';
-import type { DeleteAction, LastPassCommand } from '../commands.ts';
+import { type DeleteAction, isRemoval, type LastPassCommand } from '../commands.ts';
 import type { Worker } from '../events/hr-event.ts';
 import type { PersonChange } from '../events/person-change.ts';
 import type { Lifecycle, LifecycleState } from '../lifecycle.ts';
@@ -10,6 +10,7 @@ import type { LeaverAction, Population } from '../policy/policy.ts';
 import { groupsOf, populationOf } from '../policy/resolve.ts';
 import type { PendingCommand } from '../ports.ts';
 import { accountBefore } from './account-before.ts';
+import { waitingCommands } from './in-doubt.ts';
 import type { HrPlan, HrPlanInput, PlannedStep } from './hr-plan.ts';
 
 type Target = 'active' | 'leaving' | 'withdrawn';
@@ -25,6 +26,7 @@ const DELETE_OF: Record<LeaverAction, DeleteAction> = { deactivate: 'deactivate'
  */
 export function planHrEvent(input: HrPlanInput): HrPlan {
   const { change, person, policy, pending, now } = input;
+  const { kept, unsent } = waitingCommands(pending);
   const worker = change.worker;
   const population = populationOf(policy, change.facts);
   const previous = person?.lifecycle;
@@ -56,8 +58,10 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
     population,
     desired,
     previous,
-    base: accountBefore(existingAccount(person, now, pending.some((p) => isRemoval(p.command))), pending),
-    invitationUnsent: pending.some((p) => p.command.kind === 'add_user'),
+    base: accountBefore(existingAccount(person, now, pending.some((p) => isRemoval(p.command))), unsent),
+    invitationUnsent: unsent.some((p) => p.command.kind === 'add_user'),
+    unsent,
+    kept,
     legalHold: worker.flags?.legal_hold === true || policy.legalHoldPersonIds.includes(worker.person_id),
     effectiveAt,
     // A joiner or rehire names the start; any other event keeps the one known.
@@ -77,6 +81,10 @@ interface Context {
   readonly base: LastPassAccount | undefined;
   /** An invitation was waiting to go out: it is planned again, or cancelled for good. */
   readonly invitationUnsent: boolean;
+  /** The waiting commands this plan replaces (or keeps, when it plans the same). */
+  readonly unsent: readonly PendingCommand[];
+  /** Waiting commands that may have reached LastPass: counted as sent, left to their retry (in-doubt.ts). */
+  readonly kept: readonly PendingCommand[];
   readonly legalHold: boolean;
   readonly effectiveAt: number;
   readonly startsAt: number | undefined;
@@ -337,17 +345,22 @@ function withdrawal(ctx: Context, account: LastPassAccount, time: number, why: s
  */
 function finish(ctx: Context, target: Target, draft: Draft, record: Pick<HrPlan['person'], 'personId' | 'lastSequence' | 'lastEventTime'>): HrPlan {
   const { input, previous, population, legalHold, desired } = ctx;
-  const pending = input.pending;
+  const pending = ctx.unsent;
   const person = { ...record, desired: { ...desired, active: target === 'active' } };
   const keep = pending.length > 0 && pending.every((p) => p.dead !== true) && sameSteps(pending, draft.steps, input.now);
   const changedCourse = previous?.state !== draft.lifecycle.state || target !== 'active' || pending.length > 0;
   const epoch = (previous?.epoch ?? 0) + (keep || !changedCourse ? 0 : 1);
   const lifecycle: Lifecycle = { ...draft.lifecycle, epoch, population: population.name, legalHold };
+  // Kept commands that may have reached LastPass belong to this plan now: their precondition
+  // must not fail for the new epoch when they are tried again.
+  const restampIds = ctx.kept.filter((p) => p.precondition !== undefined && epoch !== (previous?.epoch ?? 0)).map((p) => p.id);
+  const restamp = restampIds.length > 0 ? { ids: restampIds, epoch } : undefined;
   if (keep) {
     return {
       person: { ...person, lastpass: draft.account, lifecycle },
       steps: [],
       cancel: undefined,
+      restamp,
       decisions: [target === 'leaving' ? 'the planned leave is unchanged' : 'the planned commands are unchanged'],
     };
   }
@@ -358,6 +371,7 @@ function finish(ctx: Context, target: Target, draft: Draft, record: Pick<HrPlan[
     person: { ...person, lastpass: draft.account, lifecycle },
     steps,
     cancel: pending.length > 0 ? { ids: pending.map((p) => p.id), reason: cancelReason(input) } : undefined,
+    restamp,
     decisions,
   };
 }
@@ -381,10 +395,6 @@ function sameSteps(pending: readonly PendingCommand[], steps: readonly PlannedSt
     // A step due now matches a pending one that is due (it was planned earlier, or is waiting out a backoff).
     return step.notBefore === undefined ? p.notBefore <= now || p.notBefore === undefined : p.notBefore === step.notBefore;
   });
-}
-
-function isRemoval(command: LastPassCommand): boolean {
-  return command.kind === 'delete_user' && command.action !== 'deactivate';
 }
 
 function cancelReason(input: HrPlanInput): string {

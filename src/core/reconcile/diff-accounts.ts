@@ -1,6 +1,6 @@
 import type { LastPassAccount } from '../account.ts';
 import { accountUnder, readdressed } from '../account-identity.ts';
-import type { LastPassCommand } from '../commands.ts';
+import { isRemoval, type LastPassCommand } from '../commands.ts';
 import { describeGroupChange, type GroupChange, groupChange as sharedGroupChange, invitation, ownsGroup } from '../account-changes.ts';
 import type { Policy } from '../policy/policy.ts';
 import type { PersonRecord } from '../ports.ts';
@@ -229,7 +229,7 @@ function failedOffboarding(
   const username = user.username.toLowerCase();
   const unsent = queue.filter((c) => c.status === 'pending' || c.status === 'dead');
   const later = unsent
-    .filter((c) => c.notBefore > now && c.command.kind === 'delete_user' && c.command.action !== 'deactivate')
+    .filter((c) => c.notBefore > now && isRemoval(c.command))
     .map((c) => ({ command: readdressed(c.command, username), notBefore: c.notBefore, precondition: { epoch: lifecycle.epoch, notOnLegalHold: true } }));
   const why = [
     dead.length > 0 ? `${dead.length} dead (${dead.map((c) => `#${c.id} ${c.kind}`).join(', ')})` : '',

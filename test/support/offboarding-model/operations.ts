@@ -37,9 +37,18 @@ export type Operation =
   | { readonly kind: 'resend'; readonly pick: number }
   /** The HRIS sends a change with a sequence that is not newer than the last one: out of order. */
   | { readonly kind: 'stale'; readonly person: number; readonly change: HrChange }
+  /**
+   * LastPass applies the next call of this API command but its answer is lost: lpprov must try
+   * again later and, meanwhile, plan as if it may have been applied.
+   */
+  | { readonly kind: 'lose'; readonly cmd: LostCall }
   | { readonly kind: 'accept'; readonly person: number }
   | { readonly kind: 'confirm'; readonly person: number }
   | { readonly kind: 'advance'; readonly days: number };
+
+/** Calls whose lost answer lpprov retries (an email-sending call is left to an operator instead). */
+export const LOST_CALLS = ['batchadd', 'batchchangegrp', 'disableuser', 'enableuser', 'deluser', 'updateuser'] as const;
+export type LostCall = (typeof LOST_CALLS)[number];
 
 /** HR people are 0 and 1; the SCIM person is 2. */
 export const PEOPLE = 2;
@@ -80,6 +89,7 @@ export const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('scim' as const), change: scimChange }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resend' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale' as const), person, change: hrChange }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose' as const), cmd: fc.constantFrom(...LOST_CALLS) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('accept' as const), person: anyone }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('confirm' as const), person: anyone }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), days: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 4, max: 45 })) }) },
