@@ -59,7 +59,7 @@ export type UnknownUserDecision =
 
 /**
  * Taking access away from an account that is under no address lpprov knows leaves nothing to
- * take away: done. A change for someone working (enable, name, groups, email) whose account is
+ * take away: done (requiring a master password change included). A change for someone working (enable, name, groups, email) whose account is
  * gone (an invitation withdrawn, an account an administrator deleted) becomes an invitation with
  * the planned name and groups at the desired address. Account actions on no account fail, naming
  * every address tried.
@@ -71,6 +71,7 @@ export function whenUnknown(command: LastPassCommand, foundUnder: string | undef
     case 'disable_user':
     case 'delete_user':
     case 'disable_multifactor':
+    case 'require_master_password_change': // a leaver's step before the disable: no account, no password to change
       return { kind: 'done', detail: `${where}: there is no access to take away` };
     case 'update_user':
     case 'change_groups':
@@ -80,7 +81,6 @@ export function whenUnknown(command: LastPassCommand, foundUnder: string | undef
     case 'add_user':
     case 'reinvite_user':
     case 'reset_password':
-    case 'require_master_password_change':
       return { kind: 'failed', reason: `${where}; lpprov reconcile reports the account as missing` };
   }
 }

@@ -139,7 +139,7 @@ export class LpprovMetrics {
 
   readonly inputDeadLetters = new Gauge({
     name: 'lpprov_input_dead_letters',
-    help: 'Open input dead letters: inputs that could not be accepted (invalid Kafka messages and webhook items, refused SCIM users) and that nobody has retried or discarded yet (lpprov dead-letters)',
+    help: 'Open input dead letters: inputs that could not be accepted (invalid Kafka messages and webhook items, refused SCIM users) and that are not resolved yet: retried, discarded, or taken when the identity provider sent the user again (lpprov dead-letters)',
     registers: [this.registry],
     collect: () => this.#refresh(),
   });

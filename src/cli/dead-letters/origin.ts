@@ -23,7 +23,7 @@ export function nextStep(origin: DeadLetterOrigin, id: number): string {
         `once the producer has sent it again corrected, lpprov dead-letters discard ${id} --actor <name> --reason <text>`
       );
     case 'scim':
-      return `${SCIM_RESEND}; then lpprov dead-letters discard ${id} --actor <name> --reason <text>`;
+      return `${SCIM_RESEND}; lpprov resolves the dead letter when it takes the user (discard ${id} only if the user will not come back)`;
     case 'other':
       return `lpprov dead-letters discard ${id} --actor <name> --reason <text> once it is dealt with`;
   }

@@ -53,6 +53,7 @@ describe('account identity', () => {
       { kind: 'disable_user', username: 'a@x.io' },
       { kind: 'delete_user', username: 'a@x.io', action: 'remove' },
       { kind: 'disable_multifactor', username: 'a@x.io' },
+      { kind: 'require_master_password_change', username: 'a@x.io' },
     ] as const) {
       expect(whenUnknown(command, undefined, ['a@x.io']).kind).toBe('done');
     }
