@@ -225,7 +225,11 @@ function failedOffboarding(
   if (!left || user === undefined || user.disabled) return undefined;
   const dead = queue.filter((c) => c.status === 'dead');
   const stuck = queue.filter((c) => c.status === 'pending' && c.notBefore <= now - STUCK_AFTER_MS);
-  if (dead.length === 0 && stuck.length === 0) return undefined;
+  // Re-enabled in LastPass (by an administrator, say) while only later steps are queued: nothing
+  // due would disable it, and the leaver would keep the vault until the removal.
+  const onItsWay = queue.some((c) => c.status !== 'dead' && (c.status !== 'pending' || c.notBefore <= now));
+  const waitingOnly = dead.length === 0 && stuck.length === 0 && account.disabled && !onItsWay ? queue.filter((c) => c.status === 'pending').sort((a, b) => a.notBefore - b.notBefore) : [];
+  if (dead.length === 0 && stuck.length === 0 && waitingOnly.length === 0) return undefined;
   const username = user.username.toLowerCase();
   const unsent = queue.filter((c) => c.status === 'pending' || c.status === 'dead');
   const later = unsent
@@ -234,6 +238,7 @@ function failedOffboarding(
   const why = [
     dead.length > 0 ? `${dead.length} dead (${dead.map((c) => `#${c.id} ${c.kind}`).join(', ')})` : '',
     stuck.length > 0 ? `${stuck.length} due since ${new Date(Math.min(...stuck.map((c) => c.notBefore))).toISOString()} and not sent` : '',
+    waitingOnly[0] !== undefined ? `nothing due would disable it (next: #${waitingOnly[0].id} ${waitingOnly[0].kind} at ${new Date(waitingOnly[0].notBefore).toISOString()})` : '',
   ].filter((part) => part !== '').join('; ');
   const detail = `left on ${new Date(lifecycle.leavesAt ?? now).toISOString()}, but LastPass has the account active; its commands: ${why}`;
   const disable: LastPassCommand = { kind: 'disable_user', username };

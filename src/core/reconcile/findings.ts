@@ -15,7 +15,8 @@ import type { Precondition } from '../ports.ts';
  * - email_confirmed: an email change lpprov asked for was confirmed; the account is under the new
  *   address now.
  * - offboarding_failed: the person has left, LastPass still has the account active, and the
- *   commands that should take it away are dead-lettered or stuck (due long ago and not sent).
+ *   commands that should take it away are dead-lettered or stuck (due long ago and not sent), or
+ *   nothing due would disable it (re-enabled by hand while only the later removal is queued).
  *   The fix disables the account now, wherever it is, ahead of everything else.
  * - in_progress: LastPass differs from the plan while commands for the person are still on their
  *   way (pending, in flight, parked or dead): not drift, reported so it is visible.

@@ -347,6 +347,14 @@ describe('diffAccounts', () => {
       expect(diff.corrections[0]?.commands).toEqual([{ kind: 'disable_user', username: 'lee@acme.example' }]);
     });
 
+    it('is a leaver re-enabled in LastPass while only the removal after the grace period is queued', () => {
+      const done = { ...unfinished('l', remove, 'pending', NOW + 29 * DAY) };
+      const diff = diffAccounts({ people: [leaver()], unfinished: [done], users: [user('l')], policy, now: NOW });
+      expect(diff.findings.map((f) => f.kind)).toEqual(['offboarding_failed']);
+      expect(diff.findings[0]?.detail).toMatch(/LastPass has the account active; its commands: nothing due would disable it \(next: #\d+ delete_user at /);
+      expect(diff.corrections[0]).toMatchObject({ commands: [disable], later: [{ command: remove, notBefore: NOW + 29 * DAY }] });
+    });
+
     it('is not a disable on its way, a disabled account, or a leave still ahead', () => {
       const onItsWay = unfinished('l', disable, 'pending', NOW - 1000);
       expect(diffAccounts({ people: [leaver()], unfinished: [onItsWay], users: [user('l')], policy, now: NOW }).findings.map((f) => f.kind)).toEqual(['in_progress']);
