@@ -210,7 +210,8 @@ export const STUCK_AFTER_MS = 15 * 60_000;
  * Someone who has left whose LastPass account is still active, while the commands that should
  * take it away are dead or stuck: the promise that nobody who left keeps a vault is broken. The
  * fix cancels every unsent command of the person, disables the account now under the address
- * LastPass has it, and plans the removal after the grace period again (if one was planned).
+ * LastPass has it, and plans its removals again: at their time, or right after the disable for
+ * one that was due.
  */
 function failedOffboarding(
   input: AccountsDiffInput,
@@ -232,9 +233,11 @@ function failedOffboarding(
   if (dead.length === 0 && stuck.length === 0 && waitingOnly.length === 0) return undefined;
   const username = user.username.toLowerCase();
   const unsent = queue.filter((c) => c.status === 'pending' || c.status === 'dead');
+  // Removals still to come keep their time; one that was due (the policy removes at the leave,
+  // and it died) runs right after the disable.
   const later = unsent
-    .filter((c) => c.notBefore > now && isRemoval(c.command))
-    .map((c) => ({ command: readdressed(c.command, username), notBefore: c.notBefore, precondition: { epoch: lifecycle.epoch, notOnLegalHold: true } }));
+    .filter((c) => isRemoval(c.command))
+    .map((c) => ({ command: readdressed(c.command, username), notBefore: Math.max(c.notBefore, now), precondition: { epoch: lifecycle.epoch, notOnLegalHold: true } }));
   const why = [
     dead.length > 0 ? `${dead.length} dead (${dead.map((c) => `#${c.id} ${c.kind}`).join(', ')})` : '',
     stuck.length > 0 ? `${stuck.length} due since ${new Date(Math.min(...stuck.map((c) => c.notBefore))).toISOString()} and not sent` : '',

@@ -334,6 +334,12 @@ describe('diffAccounts', () => {
       ]);
     });
 
+    it('plans a dead removal at the leave (on_effective: delete) again right after the disable', () => {
+      const dead = unfinished('l', remove, 'dead', NOW - DAY);
+      const diff = diffAccounts({ people: [leaver()], unfinished: [dead], users: [user('l')], policy, now: NOW });
+      expect(diff.corrections[0]).toMatchObject({ cancel: [dead.id], commands: [disable], later: [{ command: remove, notBefore: NOW }] });
+    });
+
     it('is a leaver whose disable has been due for long and not sent (held behind something stuck)', () => {
       const stuck = unfinished('l', disable, 'pending', NOW - 60 * 60_000);
       expect(diffAccounts({ people: [leaver()], unfinished: [stuck], users: [user('l')], policy, now: NOW }).findings.map((f) => f.kind)).toEqual([
