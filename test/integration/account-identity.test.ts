@@ -120,4 +120,16 @@ describe.each(ENGINES)('account identity on %s', (engine) => {
     expect(await r.user(old)).toMatchObject({ disabled: true, pendingEmail: fresh });
     expect(await r.commands('dead')).toEqual([]);
   });
+
+  it('disables an IdP user deactivated with its email removed in the same request', async () => {
+    const r = (rig = await LifecycleRig.start(engine, policy));
+    const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    const created = await r.scim.createUser({ schemas: [core], userName: 'sam', emails: [{ value: old, type: 'work' }], active: true });
+    await r.drain();
+    await r.control('users/accept', { username: old });
+    await r.scim.replaceUser(created.id, () => ({ schemas: [core], userName: 'sam', active: false }));
+    await r.drain();
+    expect(await r.user(old)).toMatchObject({ disabled: true });
+    expect(await r.commands('dead')).toEqual([]);
+  });
 });

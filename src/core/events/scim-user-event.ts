@@ -29,12 +29,15 @@ export function scimPersonId(record: Pick<ScimUserRecord, 'id'>): string {
  * false → true → rehired, other updates → moved or attributes_changed, DELETE → left with a
  * hard-delete request. Built directly, not through the CloudEvent parser; `recorded` is the event
  * it stands for, as the audit trail shows it. Pure; fails with a reason when the user has no
- * usable email.
+ * usable email (a deactivation keeps the one it had before).
  */
 export function scimUserChange(input: ScimUserEventInput): { ok: true; change: PersonChange } | { ok: false; reason: string } {
-  const { record, change, idp, now } = input;
+  const { record, previous, change, idp, now } = input;
   const resource = record.resource;
-  const email = workEmail(resource, record.userName);
+  // An IdP may clear the email in the same request that deactivates the user: the leave is of the
+  // account the user had, never lost to the refusal of the missing email.
+  const inactive = change === 'deleted' || !record.active;
+  const email = workEmail(resource, record.userName) ?? (inactive && previous !== undefined ? workEmail(previous.resource, previous.userName) : undefined);
   if (email === undefined) {
     return { ok: false, reason: 'LastPass accounts are email addresses: give the user an email (emails, or an email-shaped userName)' };
   }

@@ -72,6 +72,17 @@ describe('scimUserChange', () => {
     expect(built.ok ? '' : built.reason).toContain('email');
   });
 
+  it('takes a deactivation that also removes the email as a leave of the address the user had', () => {
+    const previous = user({ userName: 'bjensen' }, { emails: [{ value: 'bj@work.example', type: 'work' }] });
+    const record = user({ userName: 'bjensen', active: false, version: 2 });
+    const left = eventOf({ record, previous, change: 'updated', idp: 'entra', groups: [], now: NOW });
+    expect(left.type).toBe('io.lpprov.hr.worker.left.v1');
+    expect(left.data.worker.email.work).toBe('bj@work.example');
+    // Still refused: an active user without one, and a deactivation of one that never had one.
+    expect(scimUserChange({ record: user({ userName: 'bjensen', version: 2 }), previous, change: 'updated', idp: 'entra', groups: [], now: NOW }).ok).toBe(false);
+    expect(scimUserChange({ record, previous: user({ userName: 'bjensen' }), change: 'updated', idp: 'entra', groups: [], now: NOW }).ok).toBe(false);
+  });
+
   it.each([
     [true, false, 'io.lpprov.hr.worker.left.v1', 'immediate'],
     [false, true, 'io.lpprov.hr.worker.rehired.v1', 'effective'],
