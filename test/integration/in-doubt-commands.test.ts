@@ -95,6 +95,22 @@ describe.each(ENGINES)('commands whose outcome is unknown, on %s', (engine) => {
     expect(await r.commands('dead')).toEqual([]);
   });
 
+  it('invites a joiner again after a withdrawal whose answer was lost, even when the withdrawal came twice', async () => {
+    const r = (rig = await LifecycleRig.start(engine, policy));
+    await r.hr(event(r, 'joined'));
+    await r.drain();
+    await r.control('faults', { nextFaults: [{ kind: 'dropAfterApply', count: 1, cmd: 'deluser' }] });
+    await r.hr(event(r, 'change_cancelled', { cancelledType: 'io.lpprov.hr.worker.joined.v1' }));
+    await r.drain();
+    await r.hr(event(r, 'change_cancelled', { cancelledType: 'io.lpprov.hr.worker.joined.v1' }));
+    await r.drain();
+    expect(await r.user(email)).toBeUndefined();
+    await r.hr(event(r, 'joined'));
+    await r.advance(DAY);
+    expect(await r.user(email)).toMatchObject({ invited: true, disabled: false });
+    expect(await r.commands('dead')).toEqual([]);
+  });
+
   it('re-enables a person whose disable answer was lost when HR cancels the leave', async () => {
     const r = (rig = await LifecycleRig.start(engine, policy));
     await r.hr(event(r, 'joined'));

@@ -58,7 +58,7 @@ export function planHrEvent(input: HrPlanInput): HrPlan {
     population,
     desired,
     previous,
-    base: accountBefore(existingAccount(person, now, pending.some((p) => isRemoval(p.command))), unsent),
+    base: accountBefore(existingAccount(person, now, unsent.some((p) => isRemoval(p.command))), unsent),
     invitationUnsent: unsent.some((p) => p.command.kind === 'add_user'),
     unsent,
     kept,
@@ -322,7 +322,10 @@ function planWithdrawn(ctx: Context): Draft {
  * leaver; after a withdrawn invitation it finds nothing left to remove.
  */
 function withdrawal(ctx: Context, account: LastPassAccount, time: number, why: string): { steps: PlannedStep[]; account: LastPassAccount; endsAt: number | undefined; decisions: string[] } {
-  const steps: PlannedStep[] = [at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, time, ctx, false)];
+  // A withdrawal already sent (its answer lost, waiting for its retry) is not planned twice: taking
+  // the second back in a later plan would undo what the first did.
+  const sent = ctx.kept.some((p) => p.command.kind === 'delete_user' && p.command.action === 'uninvite');
+  const steps: PlannedStep[] = sent ? [] : [at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, time, ctx, false)];
   const decisions = [`${why}: withdraw the invitation (uninvite; an invitation already accepted is deactivated instead)`];
   const grace = ctx.population.leaver.afterGrace;
   let endsAt: number | undefined = time;

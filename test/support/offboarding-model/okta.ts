@@ -93,7 +93,7 @@ export class Okta {
       case 'active': {
         if (change.active === user.active) return undefined;
         user.active = change.active;
-        await this.#put(user);
+        await this.#put(user, !change.active && change.dropEmail);
         return this.#accepted(change.active ? { type: 'rehired', department: user.department } : { type: 'left', inDays: 0, immediate: true }, now);
       }
       case 'department':
@@ -109,8 +109,13 @@ export class Okta {
     }
   }
 
-  async #put(user: OktaUser): Promise<void> {
-    await this.#rig.scim.replaceUser(user.id, () => this.#body(user));
+  async #put(user: OktaUser, withoutEmail = false): Promise<void> {
+    const body = this.#body(user);
+    if (withoutEmail) {
+      delete body.emails;
+      body.userName = `sam-${this.#run}`;
+    }
+    await this.#rig.scim.replaceUser(user.id, () => body);
   }
 
   #accepted(change: HrChange, now: number, deleted = false): AcceptedEvent {

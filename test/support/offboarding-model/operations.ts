@@ -23,7 +23,8 @@ export type HrChange =
 /** A SCIM request for the identity provider's person (Okta's habits: PUT of the whole user). */
 export type ScimChange =
   | { readonly type: 'create'; readonly department: Department; readonly address: number }
-  | { readonly type: 'active'; readonly active: boolean }
+  /** `dropEmail`: a deactivation that also clears the user's email (some IdPs do, when they deprovision). */
+  | { readonly type: 'active'; readonly active: boolean; readonly dropEmail: boolean }
   | { readonly type: 'department'; readonly department: Department }
   | { readonly type: 'email'; readonly address: number }
   /** Group push: the user's membership of the two pushed groups becomes exactly these. */
@@ -77,7 +78,7 @@ export const hrChange: fc.Arbitrary<HrChange> = fc.oneof(
 
 export const scimChange: fc.Arbitrary<ScimChange> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('create' as const), department, address: fc.integer({ min: 0, max: 2 }) }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('active' as const), active: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant('active' as const), active: fc.boolean(), dropEmail: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('department' as const), department }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('email' as const), address: fc.integer({ min: 0, max: 2 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('groups' as const), groups: fc.subarray([0, 1]) }) },
