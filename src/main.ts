@@ -38,6 +38,7 @@ import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
 import { SqlGeneratedTokenRepository } from './db/generated-token.repository.ts';
 import { ensureGeneratedToken } from './scim/generated-token.ts';
+import { listenFailure } from './config/startup-error.ts';
 import { GeneratedTokenDigests } from './scim/generated-token-digests.ts';
 import { SCIM_MOUNT_PATH, scimRouter } from './scim/scim.router.ts';
 import { startSimulator } from './simulator/index.ts';
@@ -51,7 +52,10 @@ export interface StartOptions {
 
 export interface RunningLpprov {
   /** Base URL of the HTTP listener. */
+  /** A URL of the HTTP listener that works from this machine. */
   readonly httpUrl: string;
+  /** The address and port really bound (`0.0.0.0:8080`: every interface). */
+  readonly listening: string;
   /** True when no LastPass credentials were configured and an in-process simulator stands in. */
   readonly simulated: boolean;
   /** LastPass endpoint in use (the simulator's in simulation mode). */
@@ -234,19 +238,26 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     app.get('/metrics', (_req, res, next) => {
       metrics.registry.metrics().then((text) => res.type(metrics.registry.contentType).send(text), next);
     });
-    const server = app.listen(config.port);
-    await once(server, 'listening');
+    // No HOST with credentials: Node's default, every interface (IPv6 and IPv4).
+    const server = config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host);
+    try {
+      await once(server, 'listening');
+    } catch (error) {
+      throw listenFailure(error, { port: 'PORT', host: 'HOST' }, config.host ?? '::', config.port) ?? error;
+    }
     stops.push(() => closeServer(server));
     const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    const httpUrl = `http://127.0.0.1:${port}`;
+    const bound = typeof address === 'object' && address !== null ? { host: address.address, port: address.port } : { host: config.host ?? '::', port: config.port };
+    const listening = `${bracketed(bound.host)}:${bound.port}`;
+    const httpUrl = `http://${localHost(bound.host)}:${bound.port}`;
 
-    logger.info({ httpUrl, lastpassUrl: lastpass.url, simulated: lastpass.simulated, kafka: config.kafka !== undefined }, 'lpprov started');
+    logger.info({ httpUrl, listening, lastpassUrl: lastpass.url, simulated: lastpass.simulated, kafka: config.kafka !== undefined }, 'lpprov started');
     if (newScimToken !== undefined) {
       logger.warn('SCIM_TOKENS is not set: generated a SCIM bearer token, shown once in the start banner; only its digest is stored');
     }
     return {
       httpUrl,
+      listening,
       simulated: lastpass.simulated,
       lastpassUrl: lastpass.url,
       scimUrl: config.scimBaseUrl ?? `${httpUrl}${SCIM_MOUNT_PATH}`,
@@ -274,7 +285,12 @@ async function lastpassTarget(config: LastPassConfig, logger: Logger, stops: (()
   }
   const cid = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
   const provhash = randomBytes(24).toString('hex');
-  const simulator = await startSimulator({ cid, provhash, port: config.simulatorPort });
+  let simulator;
+  try {
+    simulator = await startSimulator({ cid, provhash, port: config.simulatorPort });
+  } catch (error) {
+    throw listenFailure(error, { port: 'LASTPASS_SIMULATOR_PORT', host: undefined }, '127.0.0.1', config.simulatorPort) ?? error;
+  }
   stops.push(() => simulator.stop());
   logger.warn(
     { lastpassUrl: simulator.endpoint },
@@ -305,4 +321,13 @@ function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
+}
+
+function bracketed(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The bound address as this machine reaches it: a wildcard bind is reached on loopback. */
+function localHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : bracketed(host);
 }

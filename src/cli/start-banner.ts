@@ -9,7 +9,7 @@ import { describeDatabase } from './outbox/database-target.ts';
  */
 export function formatStartBanner(config: Config, running: RunningLpprov): string {
   const rows: [string, string][] = [
-    ['HTTP', running.httpUrl],
+    ['HTTP', `${running.httpUrl}  (listening on ${running.listening}${EVERY_INTERFACE.test(running.listening) ? ': every interface' : ''}; HOST)`],
     ['SCIM base URL', running.scimUrl],
     ['SCIM token', scimTokenLine(running)],
     ['HR webhook', `${running.httpUrl}/hr/events${config.hrWebhookTokens.length === 0 ? '  (HR_WEBHOOK_TOKENS unset: every request is refused)' : ''}`],
@@ -38,6 +38,8 @@ export function formatStartBanner(config: Config, running: RunningLpprov): strin
   }
   return `${lines.join('\n')}\n\n`;
 }
+
+const EVERY_INTERFACE = /^(0\.0\.0\.0|\[::\]):/;
 
 function groupsLine({ groups }: RunningLpprov): string {
   switch (groups.authority) {

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 
 import { ConfigError } from '../config/config-error.ts';
+import { StartupError } from '../config/startup-error.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { unknownSettings } from '../config/unknown-settings.ts';
 import { createLogger } from '../observability/logger.ts';
 import { formatStartBanner } from './start-banner.ts';
 
@@ -21,6 +23,12 @@ export function registerStartCommand(program: Command): void {
         throw error;
       }
       const logger = createLogger({ level: config.logLevel });
+      for (const { name, suggestion } of unknownSettings(process.env)) {
+        logger.warn(
+          { variable: name, ...(suggestion === undefined ? {} : { suggestion }) },
+          `${name} is not a setting lpprov knows${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}: it is ignored (docs/configuration.md)`,
+        );
+      }
       // Loaded here, not at the top: every other command would otherwise pay for the whole app.
       const { startLpprov } = await import('../main.ts');
       let running;
@@ -33,8 +41,9 @@ export function registerStartCommand(program: Command): void {
           },
         });
       } catch (error) {
-        // The policy file is configuration too: its problems are listed the same way.
-        if (error instanceof ConfigError) {
+        // The policy file is configuration too: its problems are listed the same way; a port or
+        // address that cannot be had is one line naming its setting.
+        if (error instanceof ConfigError || error instanceof StartupError) {
           process.stderr.write(`lpprov: ${error.message}\n`);
           process.exit(1);
         }

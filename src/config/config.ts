@@ -61,6 +61,11 @@ export interface Config {
   /** Unset KAFKA_BROKERS: no Kafka consumer runs. */
   readonly kafka: KafkaConfig | undefined;
   readonly port: number;
+  /**
+   * HOST: the address the HTTP listener binds. Unset: 127.0.0.1 in simulation mode (a demo is not
+   * reachable from the network); with LastPass credentials undefined, every interface, IPv4 and IPv6.
+   */
+  readonly host: string | undefined;
   readonly scimTokens: readonly Secret[];
   /** SCIM_BASIC_CREDENTIALS: `user:password` pairs accepted by HTTP Basic on the SCIM endpoint; none: Basic is refused. */
   readonly scimBasicCredentials: readonly Secret[];

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { z } from 'zod';
 
 import { Secret } from '../core/secret.ts';
@@ -84,6 +86,12 @@ const envSchema = z.object({
         .refine((port) => port <= 65535, 'must be a TCP port (0-65535)')
         .optional(),
     ),
+    HOST: optionalText.pipe(
+      z
+        .string()
+        .refine((host) => isIP(host) !== 0 || /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(host), 'must be an IP address or a host name (0.0.0.0: every interface)')
+        .optional(),
+    ),
     SCIM_TOKENS: commaList.pipe(z.array(token)),
     SCIM_BASIC_CREDENTIALS: commaList.pipe(z.array(basicCredential)),
     SCIM_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -118,6 +126,9 @@ const envSchema = z.object({
     ),
     RECONCILE_FIX: flag(false),
   });
+
+/** Every variable lpprov reads (the command line's own options add a few, see unknown-settings.ts). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 function parseDatabase(value: string | undefined): DatabaseConfig {
   if (value !== undefined && /^postgres(ql)?:\/\//.test(value)) {
@@ -163,6 +174,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
           },
     port: e.PORT ?? 8080,
+    // Simulation mode is a demo on this machine; with credentials lpprov serves identity providers.
+    host: e.HOST ?? (e.LASTPASS_CID === undefined ? '127.0.0.1' : undefined),
     scimTokens: e.SCIM_TOKENS.map((t) => new Secret(t)),
     scimBasicCredentials: e.SCIM_BASIC_CREDENTIALS.map((c) => new Secret(c)),
     scimBaseUrl: e.SCIM_BASE_URL?.replace(/\/+$/, ''),

@@ -52,6 +52,16 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('binds loopback in simulation mode and every interface with credentials, unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    // Every interface, IPv4 and IPv6: Node's default when no address is given.
+    expect(loadConfig({ LASTPASS_CID: '8771312', LASTPASS_PROVHASH: 'hash-value' }).host).toBeUndefined();
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'lpprov.internal' }).host).toBe('lpprov.internal');
+    expect(problemsOf({ HOST: 'http://0.0.0.0' })).toEqual(['HOST: must be an IP address or a host name (0.0.0.0: every interface)']);
+  });
+
   it('uses the default Kafka topic and group when only brokers are set', () => {
     expect(loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092' }).kafka).toEqual({
       brokers: ['127.0.0.1:9092'],
