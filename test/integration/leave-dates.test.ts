@@ -62,6 +62,21 @@ describe.each(ENGINES)('leave dates on %s', (engine) => {
     expect(await r.commands('dead')).toEqual([]);
   });
 
+  it('re-enables an accepted invitation that was withdrawn (deactivated) when the person is back, with no grace period in the policy', async () => {
+    const noGrace = parsePolicy({ managed_groups: { prefix: 'hr-' }, group_rules: [{ when: { always: true }, groups: ['hr-all'] }], defaults: { leaver: { after_grace: 'never' } } });
+    const r = (rig = await LifecycleRig.start(engine, noGrace));
+    await r.hr(event(r, 'joined'));
+    await r.drain();
+    await r.control('users/accept', { username: email });
+    await r.hr(event(r, 'change_cancelled', { cancelledType: 'io.lpprov.hr.worker.joined.v1' }));
+    await r.drain();
+    expect(await r.user(email)).toMatchObject({ active: true, disabled: true });
+    await r.hr(event(r, 'joined'));
+    await r.drain();
+    expect(await r.user(email)).toMatchObject({ active: true, disabled: false });
+    expect(await r.commands('dead')).toEqual([]);
+  });
+
   it('case 2, corrected later: a leave moved from before the start to after it invites at the start', async () => {
     const r = (rig = await LifecycleRig.start(engine, policy));
     await r.hr(event(r, 'joined', { effectiveAt: inDays(r, 5), phase: 'scheduled' }));

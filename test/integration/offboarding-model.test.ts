@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/policy-file.ts';
 import { ENGINES, type Engine } from '../support/databases.ts';
 import { LifecycleRig, type SimUser } from '../support/lifecycle-rig.ts';
-import { DAY, Hris } from '../support/offboarding-model/hris.ts';
+import { CONTRACTOR, DAY, Hris } from '../support/offboarding-model/hris.ts';
 import { Okta } from '../support/offboarding-model/okta.ts';
 import { type Operation, PEOPLE, SCIM_PERSON, sequence } from '../support/offboarding-model/operations.ts';
 import { type ExpectedAccount, PersonModel } from '../support/offboarding-model/reference-model.ts';
@@ -22,6 +22,7 @@ const policyFor = ({ lifecycle, groups }: Authority) =>
       { when: { path: 'worker.org.department', equals: 'Sales' }, groups: ['hr-sales'] },
       { when: { path: 'worker.org.department', equals: 'Engineering' }, groups: ['hr-eng'] },
     ],
+    populations: [{ name: 'contractors', when: { path: 'worker.worker_type', equals: 'contractor' }, leaver: { on_effective: 'remove', on_immediate: 'remove', after_grace: 'never' } }],
     defaults: { leaver: { on_effective: 'deactivate', on_immediate: 'deactivate', after_grace: { after: 'P30D', action: 'delete' } } },
     authority: { lifecycle, groups },
   });
@@ -39,7 +40,8 @@ const AUTHORITIES: readonly Authority[] = [
 
 /**
  * Model-based test of offboarding (issue 12): random sequences of HR events for two people —
- * joiners now and in the future, movers, email changes, leaves now, later and immediate,
+ * joiners now and in the future, movers, email changes, leaves now, later and immediate (an
+ * employee disabled, then deleted after a grace period; a contractor removed at once, no grace),
  * rehires, cancellations, legal hold on and off, duplicates and out-of-order events — and of
  * SCIM requests for a third, pushed by Okta (create, deactivate, reactivate, department and
  * email changes, group pushes, delete), with each person accepting invitations and confirming
@@ -77,7 +79,7 @@ async function play(rig: LifecycleRig, run: string, groupsFromRules: boolean, op
   await rig.control('reset', { faults: true });
   const hris = new Hris(run);
   const okta = new Okta(rig, run);
-  const models = Array.from({ length: PEOPLE + 1 }, () => new PersonModel(groupsFromRules));
+  const models = Array.from({ length: PEOPLE + 1 }, (_, person) => new PersonModel(groupsFromRules, person === CONTRACTOR));
   const problems: string[] = [];
   const model = (person: number): PersonModel => models[person] as PersonModel;
 

@@ -328,13 +328,14 @@ function withdrawal(ctx: Context, account: LastPassAccount, time: number, why: s
   const steps: PlannedStep[] = sent ? [] : [at({ kind: 'delete_user', username: account.username, action: 'uninvite' }, time, ctx, false)];
   const decisions = [`${why}: withdraw the invitation (uninvite; an invitation already accepted is deactivated instead)`];
   const grace = ctx.population.leaver.afterGrace;
-  let endsAt: number | undefined = time;
+  // Without a removal after the grace period, the account ends only if the invitation was still
+  // open: the dispatcher learns which from LastPass's answer (an accepted one is kept, deactivated).
+  let endsAt: number | undefined;
   if (grace !== undefined && !ctx.legalHold) {
     endsAt = time + grace.afterMs;
     steps.push(at({ kind: 'delete_user', username: account.username, action: DELETE_OF[grace.action] }, endsAt, ctx, true));
     decisions.push(`${grace.action} scheduled for ${new Date(endsAt).toISOString()}, in case the invitation had been accepted`);
   } else if (grace !== undefined) {
-    endsAt = undefined;
     decisions.push(`legal hold: no ${grace.action} after the grace period`);
   }
   return { steps, account: { ...account, disabled: true }, endsAt, decisions };

@@ -3,6 +3,9 @@ import type { Department, HrChange } from './operations.ts';
 
 export const DAY = 86_400_000;
 
+/** The HR person the policy treats as a contractor. */
+export const CONTRACTOR = 1;
+
 /** What the HRIS knows of one person: every event it sends is a full snapshot of this. */
 interface Worker {
   department: Department;
@@ -109,6 +112,8 @@ export class Hris {
       effectiveAt: new Date(effectiveAt).toISOString(),
       phase,
       ...(cancelled === undefined ? {} : { cancelledType: cancelled }),
+      // Person 1 is a contractor: the policy removes contractors at the leave, with no grace period.
+      workerType: person === CONTRACTOR ? 'contractor' : 'employee',
       given: `P${person}`,
       family: 'Model',
     });

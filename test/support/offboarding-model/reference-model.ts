@@ -4,7 +4,8 @@ import type { Department, HrChange } from './operations.ts';
 /**
  * What LastPass should hold for one HR person, under the model-based test's policy (managed
  * groups `hr-`; everyone in hr-all, Sales in hr-sales, Engineering in hr-eng; invite at the
- * start; a leaver deactivated at the leave and deleted 30 days later unless on legal hold).
+ * start; a leaver deactivated at the leave and deleted 30 days later unless on legal hold, a
+ * contractor removed at the leave).
  * Written from the policy's description (docs/events.md, docs/configuration.md), not from the
  * planner: it says what LastPass must look like after each step, not which commands get it there.
  */
@@ -52,9 +53,12 @@ export class PersonModel {
   /** With group authority `idp`: the groups the identity provider pushes the person into. */
   pushed: string[] = [];
   readonly groupsFromRules: boolean;
+  /** A contractor: removed at the leave, no grace period (deactivated instead while on legal hold). */
+  readonly removedAtLeave: boolean;
 
-  constructor(groupsFromRules: boolean) {
+  constructor(groupsFromRules: boolean, removedAtLeave = false) {
     this.groupsFromRules = groupsFromRules;
+    this.removedAtLeave = removedAtLeave;
   }
 
   desiredGroups(): string[] {
@@ -145,6 +149,15 @@ export class PersonModel {
     const hasAccount = this.account !== undefined || this.schedule.inviteAt !== undefined;
     this.phase = !hasAccount && !wasLeaving ? 'withdrawn' : 'leaving';
     if (!hasAccount) return;
+    if (this.removedAtLeave) {
+      // Removed at the leave (or at once, when a hold that kept it ends); on hold only disabled.
+      if (this.hold) {
+        if (this.account?.disabled !== true) this.schedule.disableAt = leavesAt;
+      } else {
+        this.schedule.deleteAt = Math.max(leavesAt, now);
+      }
+      return;
+    }
     if (this.account?.disabled !== true) this.schedule.disableAt = leavesAt;
     let graceEnds = wasLeaving && this.graceEndsAt !== undefined && !newDate ? this.graceEndsAt : leavesAt + GRACE_MS;
     if (this.hold) {
@@ -164,7 +177,8 @@ export class PersonModel {
    */
   #withdraw(at: number): void {
     this.schedule.uninviteAt = at;
-    if (!this.hold) this.schedule.deleteAt = at + GRACE_MS;
+    // Without a grace period (contractors) an accepted invitation stays deactivated.
+    if (!this.hold && !this.removedAtLeave) this.schedule.deleteAt = at + GRACE_MS;
   }
 
   /** Runs every scheduled step due by `until`, oldest first (at one time: invite, disable, removal). */
