@@ -9,8 +9,8 @@ import { Okta } from '../support/offboarding-model/okta.ts';
 import { type Operation, PEOPLE, SCIM_PERSON, sequence } from '../support/offboarding-model/operations.ts';
 import { type ExpectedAccount, PersonModel } from '../support/offboarding-model/reference-model.ts';
 
-/** Sequences per engine and authority setting: 4 × 150 = 600 in all. LPPROV_MODEL_RUNS overrides. */
-const RUNS = Number(process.env.LPPROV_MODEL_RUNS ?? 150);
+/** Sequences per engine and authority setting: 4 × 300 = 1,200 in all. LPPROV_MODEL_RUNS overrides. */
+const RUNS = Number(process.env.LPPROV_MODEL_RUNS ?? 300);
 /** The fast-check seed: fixed, so CI runs the same sequences every time; LPPROV_MODEL_SEED overrides. */
 const SEED = Number(process.env.LPPROV_MODEL_SEED ?? 20261201);
 
