@@ -37,7 +37,7 @@ import { DEFAULT_DISPATCHER_SETTINGS, type DispatcherSettings } from './outbox/d
 import { outboxStoreFor, rateLimiterFor } from './outbox/open-outbox.ts';
 import { SqlPreconditionCheck } from './outbox/precondition-check.ts';
 import { SqlGeneratedTokenRepository } from './db/generated-token.repository.ts';
-import { ensureGeneratedToken } from './scim/generated-token.ts';
+import { ensureGeneratedToken, tokenDigestHex } from './scim/generated-token.ts';
 import { listenFailure } from './config/startup-error.ts';
 import { GeneratedTokenDigests } from './scim/generated-token-digests.ts';
 import { SCIM_MOUNT_PATH, scimRouter } from './scim/scim.router.ts';
@@ -85,6 +85,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const stops: (() => Promise<void>)[] = [];
   const stopFirst: (() => unknown)[] = [];
+  let started = false;
   const stopAll = async (): Promise<void> => {
     // Its failure is reported where the same promise is awaited below, in order.
     for (const begin of stopFirst.splice(0)) Promise.resolve(begin()).catch(() => undefined);
@@ -159,6 +160,12 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     if (config.scimTokens.length === 0) {
       const tokenStore = new SqlGeneratedTokenRepository(db);
       newScimToken = await ensureGeneratedToken(tokenStore, systemClock.now());
+      if (newScimToken !== undefined) {
+        // Kept only once a listening start has shown it: a start that fails later (a port in use)
+        // forgets it, so the next start makes and shows a new one instead of keeping a secret nobody saw.
+        const digest = tokenDigestHex(newScimToken);
+        stops.push(() => (started ? Promise.resolve() : tokenStore.forget(digest)));
+      }
       generatedDigests = new GeneratedTokenDigests(tokenStore, logger);
       await generatedDigests.start();
       stops.push(() => generatedDigests?.stop() ?? Promise.resolve());
@@ -255,6 +262,7 @@ export async function startLpprov(config: Config, options: StartOptions = {}): P
     if (newScimToken !== undefined) {
       logger.warn('SCIM_TOKENS is not set: generated a SCIM bearer token, shown once in the start banner; only its digest is stored');
     }
+    started = true;
     return {
       httpUrl,
       listening,

@@ -29,6 +29,11 @@ export class SqlGeneratedTokenRepository {
     return changed > 0;
   }
 
+  /** Drops the digest if it is still this one (a start that failed before it could show the token). */
+  async forget(sha256Hex: string): Promise<void> {
+    await this.#db.execute('DELETE FROM generated_scim_token WHERE slot = 1 AND sha256_hex = $1', [sha256Hex]);
+  }
+
   async replace(sha256Hex: string, now: number): Promise<void> {
     await this.#db.execute(
       `INSERT INTO generated_scim_token (slot, sha256_hex, created_at) VALUES (1, $1, $2)

@@ -5,6 +5,7 @@ export interface GeneratedTokenStore {
   current(): Promise<{ readonly sha256Hex: string } | undefined>;
   createIfAbsent(sha256Hex: string, now: number): Promise<boolean>;
   replace(sha256Hex: string, now: number): Promise<void>;
+  forget(sha256Hex: string): Promise<void>;
 }
 
 const TOKEN_PREFIX = 'lpprov_scim_';

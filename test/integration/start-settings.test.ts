@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { CHILD_PROCESS_TEST_TIMEOUT_MS, minimalEnv, runLpprov } from '../support/lpprov-cli.ts';
 import { startLpprovProcess, type StartedLpprovProcess } from '../support/scim-process.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** An address of this machine that is not loopback, if it has one. */
 const outside = Object.values(networkInterfaces())
@@ -52,6 +53,11 @@ describe('lpprov start settings', () => {
   });
 
   const startedLine = (lpprov: StartedLpprovProcess) => lpprov.process.logLines().find((l) => l.msg === 'lpprov started');
+  /** The start banner: written to stderr just after the 'lpprov started' log line. */
+  const banner = async (lpprov: StartedLpprovProcess): Promise<string> => {
+    await waitFor(() => lpprov.process.stderr.includes('Health'), { description: 'the start banner' });
+    return lpprov.process.stderr;
+  };
 
   it('binds 127.0.0.1 in simulation mode, says so, and is not reachable from another address', async () => {
     const lpprov = await start({});
@@ -60,7 +66,7 @@ describe('lpprov start settings', () => {
     const port = Number(listening.split(':')[1]);
     expect(await accepts('127.0.0.1', port)).toBe(true);
     if (outside !== undefined) expect(await accepts(outside, port)).toBe(false);
-    expect(lpprov.process.stderr).toMatch(new RegExp(`HTTP +http://127\\.0\\.0\\.1:${port} +\\(listening on 127\\.0\\.0\\.1:${port}; HOST\\)`));
+    expect(await banner(lpprov)).toMatch(new RegExp(`HTTP +http://127\\.0\\.0\\.1:${port} +\\(listening on 127\\.0\\.0\\.1:${port}; HOST\\)`));
   }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('binds every interface with HOST=0.0.0.0, and the banner says so', async () => {
@@ -70,7 +76,7 @@ describe('lpprov start settings', () => {
     const port = Number(listening.split(':')[1]);
     if (outside !== undefined) expect(await accepts(outside, port)).toBe(true);
     expect(lpprov.httpUrl).toBe(`http://127.0.0.1:${port}`);
-    expect(lpprov.process.stderr).toContain(`(listening on 0.0.0.0:${port}: every interface; HOST)`);
+    expect(await banner(lpprov)).toContain(`(listening on 0.0.0.0:${port}: every interface; HOST)`);
   }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('warns about a variable that looks like a setting, naming the one it most likely meant', async () => {
@@ -98,6 +104,21 @@ describe('lpprov start settings', () => {
     } finally {
       taken.server.close();
     }
+  }, CHILD_PROCESS_TEST_TIMEOUT_MS);
+
+  it('keeps a generated SCIM token only once a listening start has shown it', async () => {
+    const taken = await takenPort();
+    const database = join(dir, 'token.db');
+    try {
+      const failed = await runLpprov(['start'], { ...minimalEnv(), DATABASE_URL: database, PORT: String(taken.port), LASTPASS_SIMULATOR_PORT: '0' });
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stderr).not.toContain('lpprov_scim_');
+    } finally {
+      taken.server.close();
+    }
+    // The next start on the same database makes a token and shows it, instead of keeping one nobody saw.
+    const lpprov = await start({ DATABASE_URL: database });
+    expect(await banner(lpprov)).toMatch(/SCIM token\s+lpprov_scim_\S+/);
   }, CHILD_PROCESS_TEST_TIMEOUT_MS);
 
   it('refuses a HOST that is not an address of this machine with one line naming HOST', async () => {
