@@ -20,10 +20,10 @@ export function unknownSettings(env: Readonly<Record<string, string | undefined>
   const names = new Set(known);
   return Object.keys(env)
     .filter((name) => env[name] !== undefined && !names.has(name))
-    // Other names only when long enough that a near miss is a typo, not a neighbour (HOME, HOST).
-    .filter((name) => OWN_PREFIXES.some((prefix) => name.startsWith(prefix)) || (name.length >= 8 && closest(name, known) !== undefined))
     .sort()
-    .map((name) => ({ name, suggestion: closest(name, known) }));
+    .map((name) => ({ name, suggestion: closest(name, known) }))
+    // Other names only when long enough that a near miss is a typo, not a neighbour (HOME, HOST).
+    .filter(({ name, suggestion }) => OWN_PREFIXES.some((prefix) => name.startsWith(prefix)) || (name.length >= 8 && suggestion !== undefined));
 }
 
 /** The known name within a few edits of `name` (about one in four characters), nearest first. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
 
 import { applyHrInputs } from '../../src/app/apply-hr-inputs.ts';
+import type { DeadLetterJson } from '../../src/cli/dead-letters/format.ts';
 import { decodeHrMessage } from '../../src/consumers/decode-hr-message.ts';
 import { decodeWebhookBody } from '../../src/consumers/webhook-body.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
@@ -16,6 +17,7 @@ import { hrEvent } from '../fixtures/hr-events.ts';
 import { createTestDatabase, ENGINES, type Engine, type TestDatabase } from '../support/databases.ts';
 import { FixedClock } from '../support/fixed-clock.ts';
 import { type CliResult, runLpprov, runnerEnv } from '../support/lpprov-cli.ts';
+import { tableRows } from '../support/cli-table.ts';
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 const MINUTE = 60_000;
@@ -26,16 +28,6 @@ group_rules:
     groups: [hr-eng]
 `;
 const SCIM_REASON = 'not provisioned to LastPass: LastPass accounts are email addresses: give the user an email (emails, or an email-shaped userName)';
-
-interface DeadLetterJson {
-  readonly id: number;
-  readonly source: string;
-  readonly reason: string;
-  readonly raw: string;
-  readonly createdAt: string;
-  readonly resolvedAt: string | null;
-  readonly resolution: string | null;
-}
 
 interface Seeded {
   /** A webhook item whose work email is not one: invalid now and always. */
@@ -54,19 +46,6 @@ interface Seeded {
   readonly eventId: string;
   readonly scimId: string;
   readonly userName: string;
-}
-
-/** A table's body rows, each as its cells: columns start where the rule's dashes do. */
-function tableRows(stdout: string): string[][] {
-  const lines = stdout.split('\n');
-  const ruleAt = lines.findIndex((line) => /^-+( +-+)*$/.test(line));
-  const starts = [...(lines[ruleAt] ?? '').matchAll(/-+/g)].map((match) => match.index);
-  const rows: string[][] = [];
-  for (const line of lines.slice(ruleAt + 1)) {
-    if (line === '') break;
-    rows.push(starts.map((start, i) => line.slice(start, starts[i + 1] ?? line.length).trim()));
-  }
-  return rows;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type TestDatabase,
 } from '../support/databases.ts';
 import { type CliResult, runLpprov, runnerEnv } from '../support/lpprov-cli.ts';
+import { tableRows } from '../support/cli-table.ts';
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 // Far ahead, so that the test's own claims (at the real time) never take it.
@@ -29,19 +30,6 @@ const ME = userInfo().username;
 /** Runs `lpprov …` as a real child process against `databaseUrl`. */
 function lpprov(databaseUrl: string, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runLpprov(args, { ...runnerEnv(), DATABASE_URL: databaseUrl, ...env });
-}
-
-/** A table's body rows, each as its cells: columns start where the rule's dashes do. */
-function tableRows(stdout: string): string[][] {
-  const lines = stdout.split('\n');
-  const ruleAt = lines.findIndex((line) => /^-+( +-+)*$/.test(line));
-  const starts = [...(lines[ruleAt] ?? '').matchAll(/-+/g)].map((match) => match.index);
-  const rows: string[][] = [];
-  for (const line of lines.slice(ruleAt + 1)) {
-    if (line === '') break;
-    rows.push(starts.map((start, i) => line.slice(start, starts[i + 1] ?? line.length).trim()));
-  }
-  return rows;
 }
 
 async function freshDatabase(engine: Engine, ctx: Pick<TestContext, 'onTestFinished'>): Promise<TestDatabase> {
